@@ -1,0 +1,497 @@
+using System.Globalization;
+
+namespace SessionBridge.Legacy.Format;
+
+/// <summary>
+/// The items of a session, with the behaviour of System.Web's <c>SessionStateItemCollection</c>: insertion order,
+/// case-insensitive invariant keys that keep their first spelling, a possible <see langword="null"/> key, values
+/// decoded on first access, untouched values written back byte for byte, and System.Web's dirty rules.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Values are <see langword="null"/>, the 19 primitive types System.Web writes natively (see
+/// <see cref="SessionValueTypeCode"/>), or a <see cref="SerializedObject"/> holding the BinaryFormatter stream of any
+/// other object. Storing anything else throws <see cref="ArgumentException"/> at once, so a session never holds a
+/// value it cannot save.
+/// </para>
+/// <para>
+/// <see cref="Dirty"/> becomes true when a value is set, removed or cleared, and when a getter returns a non-null value
+/// that is not of an immutable primitive type (reading an object may be the first step in changing it).
+/// </para>
+/// <para>This type is not thread-safe; a session belongs to one request at a time.</para>
+/// </remarks>
+public sealed class SessionStateItemCollection
+{
+    /// <summary>System.Web's key comparer, <c>Misc.CaseInsensitiveInvariantKeyComparer</c>.</summary>
+    internal static readonly StringComparer KeyComparer = StringComparer.Create(CultureInfo.InvariantCulture, ignoreCase: true);
+
+    // Below this many entries a linear scan beats building a dictionary.
+    private const int IndexThreshold = 8;
+
+    private Entry[] _entries;
+    private int _count;
+    private Dictionary<string, int>? _index;
+    private int _nullKeyIndex = -1;
+
+    // The values region of the blob this collection was read from; raw entries point into it.
+    private readonly ReadOnlyMemory<byte> _values;
+
+    /// <summary>Creates an empty collection.</summary>
+    public SessionStateItemCollection()
+    {
+        _entries = [];
+    }
+
+    private SessionStateItemCollection(Entry[] entries, int nullKeyIndex, ReadOnlyMemory<byte> values)
+    {
+        _entries = entries;
+        _count = entries.Length;
+        _nullKeyIndex = nullKeyIndex;
+        _values = values;
+    }
+
+    /// <summary>The number of items.</summary>
+    public int Count => _count;
+
+    /// <summary>
+    /// Whether the collection changed, or a mutable value was read from it, since it was read or since this was last
+    /// set to <see langword="false"/>. System.Web saves a session only when this is true (or the session is new, or its
+    /// timeout changed).
+    /// </summary>
+    public bool Dirty { get; set; }
+
+    /// <summary>The keys in collection order; the null key appears as <see langword="null"/>.</summary>
+    public IReadOnlyList<string?> Keys
+    {
+        get
+        {
+            var keys = new string?[_count];
+            for (var i = 0; i < _count; i++)
+            {
+                keys[i] = _entries[i].Key;
+            }
+
+            return keys;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets the value stored under a key (case-insensitive, invariant culture). Getting a missing key returns
+    /// <see langword="null"/>; setting a missing key appends it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The value cannot be written in a form the legacy application reads.</exception>
+    /// <exception cref="LegacySessionFormatException">The stored bytes of the value are corrupt.</exception>
+    public object? this[string? name]
+    {
+        get
+        {
+            var index = IndexOf(name);
+            return index < 0 ? null : Get(index);
+        }
+
+        set
+        {
+            if (name is not null)
+            {
+                ValueCodec.EnsureValidText(name, name, "key");
+            }
+
+            ValueCodec.EnsureWritable(value, name);
+            var index = IndexOf(name);
+            if (index < 0)
+            {
+                Append(name, value);
+            }
+            else
+            {
+                _entries[index] = new Entry(_entries[index].Key, value);
+            }
+
+            Dirty = true;
+        }
+    }
+
+    /// <summary>Gets or sets the value at a position in collection order.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not a position in the collection.</exception>
+    /// <exception cref="ArgumentException">The value cannot be written in a form the legacy application reads.</exception>
+    /// <exception cref="LegacySessionFormatException">The stored bytes of the value are corrupt.</exception>
+    public object? this[int index]
+    {
+        get
+        {
+            CheckIndex(index);
+            return Get(index);
+        }
+
+        set
+        {
+            CheckIndex(index);
+            ValueCodec.EnsureWritable(value, _entries[index].Key);
+            _entries[index] = new Entry(_entries[index].Key, value);
+            Dirty = true;
+        }
+    }
+
+    /// <summary>The key at a position in collection order (<see langword="null"/> for the null key).</summary>
+    public string? GetKey(int index)
+    {
+        CheckIndex(index);
+        return _entries[index].Key;
+    }
+
+    /// <summary>Whether a key is present (case-insensitive, invariant culture).</summary>
+    public bool ContainsKey(string? name) => IndexOf(name) >= 0;
+
+    /// <summary>
+    /// The type code of the value at a position, without decoding it (and so without marking the collection dirty).
+    /// For an untouched value this is the stored type byte, which may be one System.Web does not know.
+    /// </summary>
+    public SessionValueTypeCode GetTypeCode(int index)
+    {
+        CheckIndex(index);
+        ref readonly var entry = ref _entries[index];
+        if (!entry.IsRaw)
+        {
+            return ValueCodec.GetTypeCode(entry.Value);
+        }
+
+        return entry.RawStart >= 0 && entry.RawStart < _values.Length
+            ? (SessionValueTypeCode)_values.Span[entry.RawStart]
+            : SessionValueTypeCode.Unknown;
+    }
+
+    /// <summary>
+    /// The encoded value at a position (its type byte, then the payload) without decoding it and without marking the
+    /// collection dirty. For an untouched value these are the stored bytes of its slot, exactly as they will be
+    /// written back; for a value set since, its encoding. For type code 20 the bytes after the type byte are the
+    /// BinaryFormatter ([MS-NRBF]) stream.
+    /// </summary>
+    /// <exception cref="LegacySessionFormatException">The offsets of an untouched value point outside the blob.</exception>
+    public ReadOnlyMemory<byte> GetEncodedValue(int index)
+    {
+        CheckIndex(index);
+        ref readonly var entry = ref _entries[index];
+        if (entry.IsRaw)
+        {
+            return RawSlot(entry);
+        }
+
+        var buffer = new byte[ValueCodec.GetEncodedSize(entry.Value)];
+        ValueCodec.Write(entry.Value, buffer);
+        return buffer;
+    }
+
+    /// <summary>Whether the value at a position has been read or set since the collection was read from a blob.</summary>
+    public bool IsDecoded(int index)
+    {
+        CheckIndex(index);
+        return !_entries[index].IsRaw;
+    }
+
+    /// <summary>Removes the item with a key, if present. Marks the collection dirty either way, as System.Web does.</summary>
+    public void Remove(string? name)
+    {
+        Dirty = true;
+        var index = IndexOf(name);
+        if (index >= 0)
+        {
+            RemoveEntry(index);
+        }
+    }
+
+    /// <summary>Removes the item at a position.</summary>
+    public void RemoveAt(int index)
+    {
+        CheckIndex(index);
+        Dirty = true;
+        RemoveEntry(index);
+    }
+
+    /// <summary>Removes every item.</summary>
+    public void Clear()
+    {
+        Dirty = true;
+        Array.Clear(_entries, 0, _count);
+        _count = 0;
+        _index = null;
+        _nullKeyIndex = -1;
+    }
+
+    private object? Get(int index)
+    {
+        ref var entry = ref _entries[index];
+        if (entry.IsRaw)
+        {
+            var value = ValueCodec.Read(_values, entry.RawStart, entry.RawEnd);
+            entry = new Entry(entry.Key, value);
+        }
+
+        if (entry.Value is { } v && !ValueCodec.IsImmutable(v))
+        {
+            Dirty = true;
+        }
+
+        return entry.Value;
+    }
+
+    private ReadOnlyMemory<byte> RawSlot(in Entry entry)
+    {
+        if (entry.RawStart < 0 || entry.RawEnd < entry.RawStart || entry.RawEnd > _values.Length)
+        {
+            throw new LegacySessionFormatException(
+                $"The slot [{entry.RawStart}, {entry.RawEnd}) of the value under key '{entry.Key}' lies outside the values region of {_values.Length} bytes; " +
+                "the stored session is corrupt and this value cannot be read or written back.");
+        }
+
+        return _values[entry.RawStart..entry.RawEnd];
+    }
+
+    private void Append(string? name, object? value)
+    {
+        if (_count == _entries.Length)
+        {
+            Array.Resize(ref _entries, Math.Max(4, _count * 2));
+        }
+
+        _entries[_count] = new Entry(name, value);
+        if (name is null)
+        {
+            _nullKeyIndex = _count;
+        }
+        else
+        {
+            _index?.Add(name, _count);
+        }
+
+        _count++;
+    }
+
+    private void RemoveEntry(int index)
+    {
+        _count--;
+        if (index < _count)
+        {
+            Array.Copy(_entries, index + 1, _entries, index, _count - index);
+        }
+
+        _entries[_count] = default;
+        _index = null;
+        _nullKeyIndex = -1;
+        for (var i = 0; i < _count; i++)
+        {
+            if (_entries[i].Key is null)
+            {
+                _nullKeyIndex = i;
+                break;
+            }
+        }
+    }
+
+    private int IndexOf(string? name)
+    {
+        if (name is null)
+        {
+            return _nullKeyIndex;
+        }
+
+        if (_count < IndexThreshold)
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                if (_entries[i].Key is { } key && KeyComparer.Equals(key, name))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        _index ??= BuildIndex();
+        return _index.TryGetValue(name, out var index) ? index : -1;
+    }
+
+    private Dictionary<string, int> BuildIndex()
+    {
+        var index = new Dictionary<string, int>(_count, KeyComparer);
+        for (var i = 0; i < _count; i++)
+        {
+            if (_entries[i].Key is { } key)
+            {
+                index.Add(key, i);
+            }
+        }
+
+        return index;
+    }
+
+    private void CheckIndex(int index) =>
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count, nameof(index));
+
+    /// <summary>
+    /// Reads the collection layout of ../spec/legacy-session-format.md §1.3: count, null-key index, the keys, the
+    /// table of value end offsets, then the values region, which is kept as it is and decoded value by value.
+    /// </summary>
+    internal static SessionStateItemCollection Read(ref BlobReader reader, ReadOnlyMemory<byte> source)
+    {
+        var count = reader.ReadInt32();
+        if (count <= 0)
+        {
+            // System.Web: 'if (count > 0)'; an empty or negative count is an empty collection.
+            return new SessionStateItemCollection();
+        }
+
+        var countPosition = reader.Position - 4;
+        var nullKeyIndex = reader.ReadInt32();
+
+        // Every entry needs at least a 4-byte offset and (but the null key) a 1-byte key length: refuse a count the
+        // remaining bytes cannot hold before allocating anything for it.
+        var hasNullKey = nullKeyIndex >= 0 && nullKeyIndex < count;
+        if ((long)count * 5 - (hasNullKey ? 1 : 0) > reader.Remaining)
+        {
+            throw reader.Fail(countPosition, $"it claims {count} items, more than the {reader.Remaining} remaining bytes can hold.");
+        }
+
+        var entries = new Entry[count];
+        var keyIndex = count >= IndexThreshold ? new Dictionary<string, int>(count, KeyComparer) : null;
+        for (var i = 0; i < count; i++)
+        {
+            if (i == nullKeyIndex)
+            {
+                continue;
+            }
+
+            var keyPosition = reader.Position;
+            var key = reader.ReadString("a key");
+            if (keyIndex is not null ? !keyIndex.TryAdd(key, i) : ContainsKey(entries, i, key))
+            {
+                throw reader.Fail(keyPosition, $"the key '{key}' appears twice (keys compare case-insensitively).");
+            }
+
+            entries[i].Key = key;
+        }
+
+        var start = 0;
+        var end = 0;
+        for (var i = 0; i < count; i++)
+        {
+            end = reader.ReadInt32();
+            entries[i] = Entry.Raw(entries[i].Key, start, end);
+            start = end;
+        }
+
+        if (end < 0)
+        {
+            throw reader.Fail(reader.Position - 4, $"the values region has the negative length {end}.");
+        }
+
+        var regionStart = reader.Position;
+        _ = reader.ReadBytes(end, $"the values region of {end} bytes");
+        var collection = new SessionStateItemCollection(entries, hasNullKey ? nullKeyIndex : -1, source.Slice(regionStart, end))
+        {
+            _index = keyIndex,
+        };
+        return collection;
+    }
+
+    private static bool ContainsKey(Entry[] entries, int count, string key)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (entries[i].Key is { } other && KeyComparer.Equals(other, key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The number of bytes <see cref="Write"/> writes.</summary>
+    internal int GetSerializedSize()
+    {
+        if (_count == 0)
+        {
+            return 4;
+        }
+
+        var size = 8 + (4 * _count);
+        for (var i = 0; i < _count; i++)
+        {
+            ref readonly var entry = ref _entries[i];
+            if (entry.Key is { } key)
+            {
+                size += ValueCodec.GetStringSize(key);
+            }
+
+            size += entry.IsRaw ? RawSlot(entry).Length : ValueCodec.GetEncodedSize(entry.Value);
+        }
+
+        return size;
+    }
+
+    /// <summary>
+    /// Writes the collection layout. Unlike System.Web, the null-key index is that of the null key whatever its value,
+    /// so the blob never has Microsoft's null-key defect (../vectors/README.md, quirks 1 and 2).
+    /// </summary>
+    internal int Write(Span<byte> destination)
+    {
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(destination, _count);
+        if (_count == 0)
+        {
+            return 4;
+        }
+
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(destination[4..], _nullKeyIndex);
+        var position = 8;
+        for (var i = 0; i < _count; i++)
+        {
+            if (_entries[i].Key is { } key)
+            {
+                position += ValueCodec.WriteString(key, destination[position..]);
+            }
+        }
+
+        var offsets = destination.Slice(position, 4 * _count);
+        position += offsets.Length;
+        var valuesStart = position;
+        for (var i = 0; i < _count; i++)
+        {
+            ref readonly var entry = ref _entries[i];
+            if (entry.IsRaw)
+            {
+                var raw = RawSlot(entry).Span;
+                raw.CopyTo(destination[position..]);
+                position += raw.Length;
+            }
+            else
+            {
+                position += ValueCodec.Write(entry.Value, destination[position..]);
+            }
+
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(offsets[(4 * i)..], position - valuesStart);
+        }
+
+        return position;
+    }
+
+    private struct Entry
+    {
+        public string? Key;
+        public object? Value;
+
+        // When IsRaw, the value is still the bytes [RawStart, RawEnd) of the values region.
+        public int RawStart;
+        public int RawEnd;
+        public bool IsRaw;
+
+        public Entry(string? key, object? value)
+        {
+            Key = key;
+            Value = value;
+        }
+
+        public static Entry Raw(string? key, int start, int end) =>
+            new() { Key = key, RawStart = start, RawEnd = end, IsRaw = true };
+    }
+}

@@ -1,0 +1,180 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SessionBridge.Legacy.Format;
+
+namespace SessionBridge.Tool;
+
+/// <summary>The <c>sessionbridge</c> command line: <c>decode</c> and <c>encode</c>.</summary>
+internal static class Cli
+{
+    private const int MaxInputBytes = 256 * 1024 * 1024;
+
+    private const string Usage = """
+        sessionbridge: read and write legacy ASP.NET (System.Web) session blobs.
+
+        Usage:
+          sessionbridge decode [--file PATH] [--container sessionState|itemCollection] [--compressed]
+              Reads a blob (hex on standard input, or raw bytes from --file) and prints it as one JSON object
+              in the schema of the SessionBridge test vectors.
+          sessionbridge encode [--file PATH] [--compressed]
+              Reads such a JSON object (standard input or --file) and prints the blob as hex.
+              --compressed overrides the object's "compressed" field.
+
+        Exit codes: 0 success, 1 invalid input, 2 invalid usage.
+        """;
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        string? file = null;
+        string? container = null;
+        var compressed = false;
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--file" when i + 1 < args.Length:
+                    file = args[++i];
+                    break;
+                case "--container" when i + 1 < args.Length:
+                    container = args[++i];
+                    break;
+                case "--compressed":
+                    compressed = true;
+                    break;
+                default:
+                    return UsageError(stderr, $"unknown or incomplete option '{args[i]}'.");
+            }
+        }
+
+        try
+        {
+            switch (args[0])
+            {
+                case "decode":
+                    if (container is not (null or SessionJson.SessionStateContainer or SessionJson.ItemCollectionContainer))
+                    {
+                        return UsageError(stderr, $"--container must be '{SessionJson.SessionStateContainer}' or '{SessionJson.ItemCollectionContainer}', not '{container}'.");
+                    }
+
+                    stdout.WriteLine(Decode(ReadBlob(file, stdin), container ?? SessionJson.SessionStateContainer, compressed).ToJsonString(s_json));
+                    return 0;
+                case "encode":
+                    if (container is not null)
+                    {
+                        return UsageError(stderr, "encode takes the container from the JSON object's 'container' field.");
+                    }
+
+                    stdout.WriteLine(Convert.ToHexString(Encode(ReadText(file, stdin), compressed)));
+                    return 0;
+                default:
+                    return UsageError(stderr, $"unknown command '{args[0]}'.");
+            }
+        }
+        catch (Exception ex) when (ex is LegacySessionFormatException or FormatException or JsonException or IOException
+            or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            stderr.WriteLine("sessionbridge: " + OneLine(ex.Message));
+            return 1;
+        }
+    }
+
+    internal static JsonObject Decode(byte[] blob, string container, bool compressed)
+    {
+        if (container == SessionJson.ItemCollectionContainer)
+        {
+            if (compressed)
+            {
+                throw new ArgumentException("--compressed applies to the sessionState container only.");
+            }
+
+            return SessionJson.ToJson(SessionStateSerializer.DeserializeItems(blob));
+        }
+
+        return SessionJson.ToJson(SessionStateSerializer.Deserialize(blob, compressed), compressed);
+    }
+
+    internal static byte[] Encode(string json, bool forceCompressed)
+    {
+        var node = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("The input must be one JSON object.");
+        var (data, items, compressed) = SessionJson.FromJson(node);
+        return data is null
+            ? SessionStateSerializer.SerializeItems(items)
+            : SessionStateSerializer.Serialize(data, compressed || forceCompressed);
+    }
+
+    private static byte[] ReadBlob(string? file, TextReader stdin)
+    {
+        if (file is not null)
+        {
+            var info = new FileInfo(file);
+            return info.Exists && info.Length > MaxInputBytes
+                ? throw new IOException($"'{file}' is larger than {MaxInputBytes} bytes.")
+                : File.ReadAllBytes(file);
+        }
+
+        var text = ReadBounded(stdin);
+        var hex = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                _ = hex.Append(c);
+            }
+        }
+
+        if (hex.Length >= 2 && hex[0] == '0' && hex[1] is 'x' or 'X')
+        {
+            _ = hex.Remove(0, 2);
+        }
+
+        try
+        {
+            return Convert.FromHexString(hex.ToString());
+        }
+        catch (FormatException)
+        {
+            throw new FormatException("standard input is not a hex string (use --file for raw bytes).");
+        }
+    }
+
+    private static string ReadText(string? file, TextReader stdin) => file is null ? ReadBounded(stdin) : File.ReadAllText(file);
+
+    private static string ReadBounded(TextReader reader)
+    {
+        var builder = new StringBuilder();
+        var buffer = new char[8192];
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (builder.Length + read > MaxInputBytes)
+            {
+                throw new IOException($"standard input is larger than {MaxInputBytes} characters.");
+            }
+
+            _ = builder.Append(buffer, 0, read);
+        }
+
+        return builder.ToString();
+    }
+
+    private static int UsageError(TextWriter stderr, string message)
+    {
+        stderr.WriteLine("sessionbridge: " + message + " Run 'sessionbridge --help' for usage.");
+        return 2;
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+}

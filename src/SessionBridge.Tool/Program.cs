@@ -1,0 +1,3 @@
+using SessionBridge.Tool;
+
+return Cli.Run(args, Console.In, Console.Out, Console.Error);

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on a fresh Debian machine: installs what the tests need when it is missing
+# (the .NET SDK is expected on PATH; redis-server comes from Debian's packages), then runs `dotnet test`.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing redis-server (needed by the Redis store tests)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q redis-server >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q redis-server >/dev/null; }
+  else
+    echo "test.sh: redis-server is missing; install it with 'sudo apt-get install -y redis-server'" >&2
+    exit 1
+  fi
+fi
+
+command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET 10 SDK is missing (https://dot.net)" >&2; exit 1; }
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+set +e
+dotnet test SessionBridge.sln -c Release --nologo --logger "trx" --results-directory "$results" "$@"
+status=$?
+set -e
+
+# One closing line over every test project, from the TRX reports.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters"); e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+echo
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
+  echo "test.sh: no test ran" >&2
+  exit 1
+fi
+exit "$status"
