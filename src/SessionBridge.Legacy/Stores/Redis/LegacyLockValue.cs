@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace SessionBridge.Legacy.Stores.Redis;
+
+/// <summary>
+/// Lock values as the provider writes and reads them: <c>DateTime.Now.Ticks.ToString()</c>, the decimal tick count of
+/// the local time, and the lock age as <c>DateTime.Now - new DateTime(ticks)</c>. A value that is not a tick count
+/// reads as taken at <see cref="DateTime.MinValue"/>, so it is older than any execution timeout and gets stolen, as the
+/// provider does.
+/// </summary>
+internal static class LegacyLockValue
+{
+    private static long s_lastIssued;
+
+    /// <summary>A fresh lock value: the local time's ticks, strictly increasing within this process.</summary>
+    public static string Create(TimeProvider timeProvider)
+    {
+        var now = timeProvider.GetLocalNow().DateTime.Ticks;
+        while (true)
+        {
+            var last = Volatile.Read(ref s_lastIssued);
+            var next = now > last ? now : last + 1;
+            if (Interlocked.CompareExchange(ref s_lastIssued, next, last) == last)
+            {
+                return next.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+    }
+
+    /// <summary>How long the lock with <paramref name="value"/> has been held, never negative.</summary>
+    public static TimeSpan Age(string? value, TimeProvider timeProvider)
+    {
+        var now = timeProvider.GetLocalNow().DateTime.Ticks;
+        if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ticks) || ticks < 0 || ticks > DateTime.MaxValue.Ticks)
+        {
+            return TimeSpan.FromTicks(now);
+        }
+
+        return ticks >= now ? TimeSpan.Zero : TimeSpan.FromTicks(now - ticks);
+    }
+}
