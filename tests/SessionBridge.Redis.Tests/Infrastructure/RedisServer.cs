@@ -93,6 +93,19 @@ public sealed class RedisServer : IDisposable
         }
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open but nothing answers.</summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>Unfreezes the server (SIGCONT).</summary>
+    public void Resume() => Signal("-CONT");
+
+    private void Signal(string signal)
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
+        using var kill = Process.Start("kill", [signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>Kills the server (as a crash or an outage would) and waits until it is gone.</summary>
     public void Stop()
     {
