@@ -14,8 +14,8 @@ namespace SessionBridge.Legacy.Stores.Redis;
 /// </summary>
 /// <remarks>
 /// A string is written as [MS-NRBF] SerializationHeader, BinaryObjectString (object 1), MessageEnd; a boxed primitive
-/// as SerializationHeader, SystemClassWithMembersAndTypes (<c>System.Int32</c> with one primitive member
-/// <c>m_value</c>), MessageEnd — what BinaryFormatter writes for a root of that type. A stored value is only turned
+/// as SerializationHeader, SystemClassWithMembersAndTypes (e.g. <c>System.Int32</c> with one primitive member
+/// <c>m_value</c>; <c>System.DateTime</c> with <c>ticks</c> and <c>dateData</c>), MessageEnd — what BinaryFormatter writes for a root of that type. A stored value is only turned
 /// into a .NET value when writing it back that way gives the very same bytes.
 /// </remarks>
 internal static class RedisHashItemCodec
@@ -111,40 +111,71 @@ internal static class RedisHashItemCodec
             return [.. buffer];
         }
 
-        (string typeName, byte primitiveType, byte[] payload)? member = value switch
+        (string TypeName, (string Name, byte PrimitiveType, byte[] Payload)[] Members)? record = value switch
         {
-            bool b => ("System.Boolean", 1, [b ? (byte)1 : (byte)0]),
-            byte b => ("System.Byte", 2, [b]),
-            double d => ("System.Double", 6, LittleEndian(8, s => BinaryPrimitives.WriteDoubleLittleEndian(s, d))),
-            short s16 => ("System.Int16", 7, LittleEndian(2, s => BinaryPrimitives.WriteInt16LittleEndian(s, s16))),
-            int i32 => ("System.Int32", 8, LittleEndian(4, s => BinaryPrimitives.WriteInt32LittleEndian(s, i32))),
-            long i64 => ("System.Int64", 9, LittleEndian(8, s => BinaryPrimitives.WriteInt64LittleEndian(s, i64))),
-            sbyte i8 => ("System.SByte", 10, [unchecked((byte)i8)]),
-            float f => ("System.Single", 11, LittleEndian(4, s => BinaryPrimitives.WriteSingleLittleEndian(s, f))),
-            ushort u16 => ("System.UInt16", 14, LittleEndian(2, s => BinaryPrimitives.WriteUInt16LittleEndian(s, u16))),
-            uint u32 => ("System.UInt32", 15, LittleEndian(4, s => BinaryPrimitives.WriteUInt32LittleEndian(s, u32))),
-            ulong u64 => ("System.UInt64", 16, LittleEndian(8, s => BinaryPrimitives.WriteUInt64LittleEndian(s, u64))),
+            bool b => ("System.Boolean", [("m_value", 1, [b ? (byte)1 : (byte)0])]),
+            byte b => ("System.Byte", [("m_value", 2, [b])]),
+            char c when !char.IsSurrogate(c) => ("System.Char", [("m_value", 3, Encoding.UTF8.GetBytes(c.ToString()))]),
+            double d => ("System.Double", [("m_value", 6, LittleEndian(8, s => BinaryPrimitives.WriteDoubleLittleEndian(s, d)))]),
+            short s16 => ("System.Int16", [("m_value", 7, LittleEndian(2, s => BinaryPrimitives.WriteInt16LittleEndian(s, s16)))]),
+            int i32 => ("System.Int32", [("m_value", 8, LittleEndian(4, s => BinaryPrimitives.WriteInt32LittleEndian(s, i32)))]),
+            long i64 => ("System.Int64", [("m_value", 9, LittleEndian(8, s => BinaryPrimitives.WriteInt64LittleEndian(s, i64)))]),
+            sbyte i8 => ("System.SByte", [("m_value", 10, [unchecked((byte)i8)])]),
+            float f => ("System.Single", [("m_value", 11, LittleEndian(4, s => BinaryPrimitives.WriteSingleLittleEndian(s, f)))]),
+            ushort u16 => ("System.UInt16", [("m_value", 14, LittleEndian(2, s => BinaryPrimitives.WriteUInt16LittleEndian(s, u16)))]),
+            uint u32 => ("System.UInt32", [("m_value", 15, LittleEndian(4, s => BinaryPrimitives.WriteUInt32LittleEndian(s, u32)))]),
+            ulong u64 => ("System.UInt64", [("m_value", 16, LittleEndian(8, s => BinaryPrimitives.WriteUInt64LittleEndian(s, u64)))]),
+            TimeSpan span => ("System.TimeSpan", [("_ticks", 9, LittleEndian(8, s => BinaryPrimitives.WriteInt64LittleEndian(s, span.Ticks)))]),
+            DateTime time => ("System.DateTime",
+            [
+                ("ticks", 9, LittleEndian(8, s => BinaryPrimitives.WriteInt64LittleEndian(s, time.Ticks))),
+                ("dateData", 16, LittleEndian(8, s => BinaryPrimitives.WriteUInt64LittleEndian(s, DateData(time)))),
+            ]),
             _ => null,
         };
 
-        if (member is not { } m)
+        if (record is not { } r)
         {
             return null;
         }
 
-        var bytes = new List<byte>(64);
+        var bytes = new List<byte>(96);
         bytes.AddRange(s_header);
         bytes.Add(0x04); // SystemClassWithMembersAndTypes
         AddInt32(bytes, 1);
-        AddString(bytes, m.typeName);
-        AddInt32(bytes, 1);
-        AddString(bytes, "m_value");
-        bytes.Add(0x00); // BinaryTypeEnum.Primitive
-        bytes.Add(m.primitiveType);
-        bytes.AddRange(m.payload);
+        AddString(bytes, r.TypeName);
+        AddInt32(bytes, r.Members.Length);
+        foreach (var m in r.Members)
+        {
+            AddString(bytes, m.Name);
+        }
+
+        foreach (var _ in r.Members)
+        {
+            bytes.Add(0x00); // BinaryTypeEnum.Primitive
+        }
+
+        foreach (var m in r.Members)
+        {
+            bytes.Add(m.PrimitiveType);
+        }
+
+        foreach (var m in r.Members)
+        {
+            bytes.AddRange(m.Payload);
+        }
+
         bytes.Add(0x0B);
         return [.. bytes];
     }
+
+    // DateTime's internal dateData: the ticks with the Kind in the top two bits (1 = Utc, 2 = Local).
+    private static ulong DateData(DateTime time) => (ulong)time.Ticks | time.Kind switch
+    {
+        DateTimeKind.Utc => 0x4000000000000000UL,
+        DateTimeKind.Local => 0x8000000000000000UL,
+        _ => 0UL,
+    };
 
     private static byte[] LittleEndian(int size, SpanWriter write)
     {
