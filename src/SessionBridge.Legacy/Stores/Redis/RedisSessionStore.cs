@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
@@ -221,9 +222,13 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
         }
         catch (TimeoutException)
         {
-            // Nobody announced a release (the legacy application never does): the caller polls again. Wake the
-            // others sharing this waiter too, so none of them waits on an entry that is gone.
-            if (_waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(sessionId, waiter)))
+            // Nobody announced a release (the legacy application never does): the caller polls again.
+        }
+        finally
+        {
+            // Timed out or cancelled: drop the entry so it cannot pile up, and wake whoever else shares it (waking
+            // early is allowed) so that none of them waits on an entry that is gone.
+            if (!waiter.Task.IsCompleted && _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(sessionId, waiter)))
             {
                 waiter.TrySetResult();
             }
@@ -325,16 +330,20 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
 
     private async ValueTask<RedisResult> ExecuteAsync(ResiliencePipeline pipeline, string operation, string sessionId, RedisKey[] keys, string script, RedisValue[] args, CancellationToken cancellationToken)
     {
+        var started = _timeProvider.GetTimestamp();
+        var outcome = "unavailable";
         try
         {
-            return await pipeline.ExecuteAsync(
-                async (state, token) =>
+            var result = await pipeline.ExecuteAsync(
+                static async (state, token) =>
                 {
                     var connection = await state.Store.GetConnectionAsync(token).ConfigureAwait(false);
                     return await connection.GetDatabase().ScriptEvaluateAsync(state.Script, state.Keys, state.Args).WaitAsync(token).ConfigureAwait(false);
                 },
                 (Store: this, Script: script, Keys: keys, Args: args),
                 cancellationToken).ConfigureAwait(false);
+            outcome = "ok";
+            return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -352,6 +361,12 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
             Log.OperationFailed(_logger, operation, Shorten(sessionId), reason, ex);
             throw new SessionStoreUnavailableException(
                 $"The Redis session store is unavailable: {reason} Check that Redis is running and that the configuration points to it.", ex);
+        }
+        finally
+        {
+            var tags = new TagList { { "operation", operation }, { "outcome", outcome } };
+            RedisSessionStoreMetrics.Operations.Add(1, tags);
+            RedisSessionStoreMetrics.Duration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, tags);
         }
     }
 
@@ -434,6 +449,9 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
             Log.SubscribeFailed(_logger, ex.Message, ex);
         }
     }
+
+    /// <summary>Sessions someone in this process is waiting on (for tests).</summary>
+    internal int PendingWaiters => _waiters.Count;
 
     private void OnLockReleased(RedisChannel channel, RedisValue message)
     {

@@ -60,6 +60,7 @@ public sealed class NotificationTests(RedisServerFixture fixture) : IClassFixtur
         Assert.True(await holder.SetAndReleaseItemExclusiveAsync(id, locked.Data!, locked.LockId, newItem: false, Ct));
 
         await Task.WhenAll(first, second);
+        Assert.Equal(0, other.PendingWaiters);
         Assert.Equal(SessionStoreStatus.Found, (await other.GetItemAsync(id, exclusive: true, Ct)).Status);
     }
 
@@ -112,6 +113,7 @@ public sealed class NotificationTests(RedisServerFixture fixture) : IClassFixtur
         clock.Advance(TimeSpan.FromSeconds(5));
 
         await wait;
+        Assert.Equal(0, store.PendingWaiters);
     }
 
     [Fact]
@@ -124,5 +126,6 @@ public sealed class NotificationTests(RedisServerFixture fixture) : IClassFixtur
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+        Assert.Equal(0, store.PendingWaiters);
     }
 }
