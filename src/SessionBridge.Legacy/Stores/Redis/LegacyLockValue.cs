@@ -10,17 +10,18 @@ namespace SessionBridge.Legacy.Stores.Redis;
 /// </summary>
 internal static class LegacyLockValue
 {
-    private static long s_lastIssued;
-
-    /// <summary>A fresh lock value: the local time's ticks, strictly increasing within this process.</summary>
-    public static string Create(TimeProvider timeProvider)
+    /// <summary>
+    /// A fresh lock value: the local time's ticks, strictly increasing across the calls that share
+    /// <paramref name="lastIssued"/> (one store), so two requests of one store never hold the same value.
+    /// </summary>
+    public static string Create(TimeProvider timeProvider, TimeZoneInfo? timeZone, ref long lastIssued)
     {
-        var now = timeProvider.GetLocalNow().DateTime.Ticks;
+        var now = LocalTicks(timeProvider, timeZone);
         while (true)
         {
-            var last = Volatile.Read(ref s_lastIssued);
+            var last = Volatile.Read(ref lastIssued);
             var next = now > last ? now : last + 1;
-            if (Interlocked.CompareExchange(ref s_lastIssued, next, last) == last)
+            if (Interlocked.CompareExchange(ref lastIssued, next, last) == last)
             {
                 return next.ToString(CultureInfo.InvariantCulture);
             }
@@ -28,9 +29,9 @@ internal static class LegacyLockValue
     }
 
     /// <summary>How long the lock with <paramref name="value"/> has been held, never negative.</summary>
-    public static TimeSpan Age(string? value, TimeProvider timeProvider)
+    public static TimeSpan Age(string? value, TimeProvider timeProvider, TimeZoneInfo? timeZone = null)
     {
-        var now = timeProvider.GetLocalNow().DateTime.Ticks;
+        var now = LocalTicks(timeProvider, timeZone);
         if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ticks) || ticks < 0 || ticks > DateTime.MaxValue.Ticks)
         {
             return TimeSpan.FromTicks(now);
@@ -38,4 +39,10 @@ internal static class LegacyLockValue
 
         return ticks >= now ? TimeSpan.Zero : TimeSpan.FromTicks(now - ticks);
     }
+
+    /// <summary>The tick count of "now" in <paramref name="timeZone"/>, or in the clock's local time zone.</summary>
+    private static long LocalTicks(TimeProvider timeProvider, TimeZoneInfo? timeZone) =>
+        timeZone is null
+            ? timeProvider.GetLocalNow().DateTime.Ticks
+            : TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), timeZone).DateTime.Ticks;
 }

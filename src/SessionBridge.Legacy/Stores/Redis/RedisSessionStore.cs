@@ -47,6 +47,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
     private readonly bool _v5;
     private Task<IConnectionMultiplexer>? _connecting;
     private IConnectionMultiplexer? _ownedConnection;
+    private long _lastLockValue;
     private int _subscribed;
     private int _otherLayoutWarned;
     private bool _disposed;
@@ -109,14 +110,14 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
         var keys = Keys(sessionId);
         if (exclusive)
         {
-            RedisValue candidate = LegacyLockValue.Create(_timeProvider);
+            RedisValue candidate = LegacyLockValue.Create(_timeProvider, _options.LockTimeZone, ref _lastLockValue);
             var script = _v5 ? RedisScripts.AcquireAndReadV5 : RedisScripts.AcquireAndReadV2To4;
             var args = new[] { candidate, _lockTtlSeconds };
             var reply = (RedisResult[])(await ExecuteAsync(_writePipeline, "GetItemExclusive", sessionId, keys.LockDataTimeoutOther, script, args, cancellationToken).ConfigureAwait(false))!;
             if ((long)reply[3] == 1)
             {
                 var holder = (string?)reply[0] ?? string.Empty;
-                return SessionStoreResult.Locked(holder, LegacyLockValue.Age(holder, _timeProvider));
+                return SessionStoreResult.Locked(holder, LegacyLockValue.Age(holder, _timeProvider, _options.LockTimeZone));
             }
 
             return await ReadFoundAsync(sessionId, keys, reply[1], (long)reply[2], (long)reply[4] == 1, (string)candidate!, cancellationToken).ConfigureAwait(false);
@@ -128,7 +129,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
             var holder = (string?)reply[0];
             if (holder is not null)
             {
-                return SessionStoreResult.Locked(holder, LegacyLockValue.Age(holder, _timeProvider));
+                return SessionStoreResult.Locked(holder, LegacyLockValue.Age(holder, _timeProvider, _options.LockTimeZone));
             }
 
             return await ReadFoundAsync(sessionId, keys, reply[1], (long)reply[2], (long)reply[3] == 1, null, cancellationToken).ConfigureAwait(false);

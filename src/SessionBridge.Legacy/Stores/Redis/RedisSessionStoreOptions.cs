@@ -42,6 +42,14 @@ public sealed class RedisSessionStoreOptions
     public TimeSpan ExecutionTimeout { get; set; } = RedisSessionStoreDefaults.ExecutionTimeout;
 
     /// <summary>
+    /// The time zone of the legacy servers' local time, in which lock values are tick counts
+    /// (<c>DateTime.Now.Ticks</c> on the legacy side). Default <see langword="null"/>: this machine's local time zone.
+    /// Set it when SessionBridge runs in another zone than the legacy servers (e.g. a container on UTC next to Windows
+    /// servers on Eastern Time); otherwise one side sees the other's locks hours old and steals them at once.
+    /// </summary>
+    public TimeZoneInfo? LockTimeZone { get; set; }
+
+    /// <summary>
     /// The session timeout used when a session has none stored (<c>&lt;sessionState timeout&gt;</c>, default 20 minutes).
     /// </summary>
     public TimeSpan SessionTimeout { get; set; } = RedisSessionStoreDefaults.SessionTimeout;

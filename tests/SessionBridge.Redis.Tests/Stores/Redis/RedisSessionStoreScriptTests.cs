@@ -81,6 +81,25 @@ public sealed class RedisSessionStoreScriptTests(RedisServerFixture fixture) : I
     }
 
     [Fact]
+    public async Task LockTimeZone_MakesLockValuesTheLegacyServersLocalTicks()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        clock.SetLocalTimeZone(TimeZoneInfo.Utc); // e.g. a container on UTC
+        var legacyZone = TimeZoneInfo.CreateCustomTimeZone("UTC-5", TimeSpan.FromHours(-5), "UTC-5", "UTC-5");
+        await using var store = Create(fixture, o => o.LockTimeZone = legacyZone, timeProvider: clock);
+        var id = await NewSessionAsync(store, 20, ("a", 1));
+
+        var ours = await store.GetItemAsync(id, exclusive: true, Ct);
+        Assert.True(long.Parse(ours.LockId!, CultureInfo.InvariantCulture) >= new DateTime(2026, 3, 1, 7, 0, 0).Ticks);
+        Assert.True(long.Parse(ours.LockId!, CultureInfo.InvariantCulture) < new DateTime(2026, 3, 1, 7, 0, 1).Ticks);
+
+        // A legacy server in that zone took a lock 10 seconds ago: its age is 10 seconds, not 5 hours.
+        await store.ReleaseItemExclusiveAsync(id, ours.LockId!, Ct);
+        await Db.StringSetAsync(Key(id, "WriteLock"), new DateTime(2026, 3, 1, 6, 59, 50).Ticks.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(TimeSpan.FromSeconds(10), (await store.GetItemAsync(id, exclusive: true, Ct)).LockAge);
+    }
+
+    [Fact]
     public async Task GetExclusive_WhenLockedByOther_ReportsLockedWithHolderIdAndAgeFromTicks()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
