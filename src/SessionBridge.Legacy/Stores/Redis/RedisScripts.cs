@@ -6,8 +6,10 @@ namespace SessionBridge.Legacy.Stores.Redis;
 /// §1.4), so a legacy application running that provider sees exactly what it would see from another instance of itself.
 /// </summary>
 /// <remarks>
-/// Keys are always <c>{lock, data, timeout[, other layout's data]}</c>, all with the same hash tag, so every script
-/// works on Redis Cluster. Differences from the provider, none of which a legacy reader can observe: the locking read
+/// Keys are <c>{lock, data, timeout, other layout's data, waiting}</c> for reads, <c>{lock, data, timeout, waiting}</c>
+/// for releases and <c>{data, timeout}</c> otherwise, all with the same hash tag, so every script works on Redis
+/// Cluster. <c>waiting</c> is SessionBridge's own flag, set by a read that finds the session locked; a release
+/// publishes only when it clears that flag, so uncontended requests publish nothing. Differences from the provider, none of which a legacy reader can observe: the locking read
 /// drops the lock it just took when the session does not exist (the provider does that in a second call); the
 /// uninitialized insert does not overwrite an existing session; the releasing scripts publish the session ID on the
 /// application's lock-release channel so waiters in other processes wake at once.
@@ -47,6 +49,7 @@ internal static class RedisScripts
         else
           lockValue = redis.call('GET', KEYS[1])
           heldByOther = 1
+          redis.call('SET', KEYS[5], '1', 'EX', ARGV[2])
         end
         local data = false
         local other = 0
@@ -71,6 +74,7 @@ internal static class RedisScripts
         else
           lockValue = redis.call('GET', KEYS[1])
           heldByOther = 1
+          redis.call('SET', KEYS[5], '1', 'EX', ARGV[2])
         end
         local data = false
         local other = 0
@@ -88,14 +92,16 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Read-only read: never locks. No ARGV. Returns {lock value or nil, data or nil (nil while locked), timeout or -1,
+    /// Read-only read: never locks. ARGV = {lock TTL seconds, for the waiting flag}. Returns {lock value or nil, data or nil (nil while locked), timeout or -1,
     /// 1 when the other layout's data key exists}.
     /// </summary>
     public const string ReadV5 = """
         local lockValue = redis.call('GET', KEYS[1])
         local data = false
         local other = 0
-        if not lockValue then
+        if lockValue then
+          redis.call('SET', KEYS[5], '1', 'EX', ARGV[1])
+        else
           data = redis.call('GET', KEYS[2])
           if not data then
             other = redis.call('EXISTS', KEYS[4])
@@ -111,7 +117,9 @@ internal static class RedisScripts
         local lockValue = redis.call('GET', KEYS[1])
         local data = false
         local other = 0
-        if not lockValue then
+        if lockValue then
+          redis.call('SET', KEYS[5], '1', 'EX', ARGV[1])
+        else
           if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then
             data = redis.call('HGETALL', KEYS[2])
           else
@@ -136,7 +144,7 @@ internal static class RedisScripts
         redis.call('EXPIRE', KEYS[2], ARGV[2])
         redis.call('SET', KEYS[3], ARGV[2])
         redis.call('EXPIRE', KEYS[3], ARGV[2])
-        if redis.call('DEL', KEYS[1]) == 1 then
+        if redis.call('DEL', KEYS[1]) == 1 and redis.call('DEL', KEYS[4]) == 1 then
           redis.call('PUBLISH', ARGV[3], ARGV[4])
         end
         return 1
@@ -154,7 +162,7 @@ internal static class RedisScripts
         redis.call('EXPIRE', KEYS[2], ARGV[2])
         redis.call('HSET', KEYS[3], 'SessionTimeout', ARGV[2])
         redis.call('EXPIRE', KEYS[3], ARGV[2])
-        if redis.call('DEL', KEYS[1]) == 1 then
+        if redis.call('DEL', KEYS[1]) == 1 and redis.call('DEL', KEYS[4]) == 1 then
           redis.call('PUBLISH', ARGV[3], ARGV[4])
         end
         return 1
@@ -168,7 +176,9 @@ internal static class RedisScripts
         local released = 0
         if redis.call('GET', KEYS[1]) == ARGV[1] then
           redis.call('DEL', KEYS[1])
-          redis.call('PUBLISH', ARGV[3], ARGV[4])
+          if redis.call('DEL', KEYS[4]) == 1 then
+            redis.call('PUBLISH', ARGV[3], ARGV[4])
+          end
           released = 1
         end
         """ + "\n" + RearmV5 + """
@@ -184,7 +194,9 @@ internal static class RedisScripts
         local released = 0
         if redis.call('GET', KEYS[1]) == ARGV[1] then
           redis.call('DEL', KEYS[1])
-          redis.call('PUBLISH', ARGV[3], ARGV[4])
+          if redis.call('DEL', KEYS[4]) == 1 then
+            redis.call('PUBLISH', ARGV[3], ARGV[4])
+          end
           released = 1
         end
         """ + "\n" + RearmV2To4 + """
@@ -204,7 +216,7 @@ internal static class RedisScripts
           return 0
         end
         redis.call('DEL', KEYS[2], KEYS[3])
-        if redis.call('DEL', KEYS[1]) == 1 then
+        if redis.call('DEL', KEYS[1]) == 1 and redis.call('DEL', KEYS[4]) == 1 then
           redis.call('PUBLISH', ARGV[2], ARGV[3])
         end
         return 1

@@ -8,14 +8,15 @@ namespace SessionBridge.Legacy.Stores.Redis;
 /// </summary>
 internal sealed class RedisSessionKeys
 {
-    private RedisSessionKeys(RedisKey @lock, RedisKey data, RedisKey timeout, RedisKey otherLayoutData)
+    private RedisSessionKeys(RedisKey @lock, RedisKey data, RedisKey timeout, RedisKey otherLayoutData, RedisKey waiting)
     {
         Lock = @lock;
         Data = data;
         Timeout = timeout;
         OtherLayoutData = otherLayoutData;
-        LockDataTimeoutOther = [@lock, data, timeout, otherLayoutData];
-        LockDataTimeout = [@lock, data, timeout];
+        Waiting = waiting;
+        ForReads = [@lock, data, timeout, otherLayoutData, waiting];
+        ForReleases = [@lock, data, timeout, waiting];
         DataTimeout = [data, timeout];
     }
 
@@ -28,9 +29,17 @@ internal sealed class RedisSessionKeys
     /// <summary>The data key of the layout not configured, to notice sessions a differently configured app wrote.</summary>
     public RedisKey OtherLayoutData { get; }
 
-    public RedisKey[] LockDataTimeoutOther { get; }
+    /// <summary>
+    /// SessionBridge's own flag (not a provider key; the legacy application never sees it): set while a SessionBridge
+    /// request waits for the lock, so releasing scripts publish only when someone listens.
+    /// </summary>
+    public RedisKey Waiting { get; }
 
-    public RedisKey[] LockDataTimeout { get; }
+    /// <summary>{lock, data, timeout, other layout's data, waiting}: the reading scripts' keys.</summary>
+    public RedisKey[] ForReads { get; }
+
+    /// <summary>{lock, data, timeout, waiting}: the releasing scripts' keys.</summary>
+    public RedisKey[] ForReleases { get; }
 
     public RedisKey[] DataTimeout { get; }
 
@@ -38,7 +47,7 @@ internal sealed class RedisSessionKeys
     {
         var prefix = "{" + applicationName + "_" + sessionId + "}";
         return layout == RedisKeyLayout.V5
-            ? new(prefix + "_WriteLock", prefix + "_SessionStateItemCollection", prefix + "_SessionTimeout", prefix + "_Data")
-            : new(prefix + "_Write_Lock", prefix + "_Data", prefix + "_Internal", prefix + "_SessionStateItemCollection");
+            ? new(prefix + "_WriteLock", prefix + "_SessionStateItemCollection", prefix + "_SessionTimeout", prefix + "_Data", prefix + "_SessionBridgeWaiting")
+            : new(prefix + "_Write_Lock", prefix + "_Data", prefix + "_Internal", prefix + "_SessionStateItemCollection", prefix + "_SessionBridgeWaiting");
     }
 }

@@ -113,7 +113,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
             RedisValue candidate = LegacyLockValue.Create(_timeProvider, _options.LockTimeZone, ref _lastLockValue);
             var script = _v5 ? RedisScripts.AcquireAndReadV5 : RedisScripts.AcquireAndReadV2To4;
             var args = new[] { candidate, _lockTtlSeconds };
-            var reply = (RedisResult[])(await ExecuteAsync(_writePipeline, "GetItemExclusive", sessionId, keys.LockDataTimeoutOther, script, args, cancellationToken).ConfigureAwait(false))!;
+            var reply = (RedisResult[])(await ExecuteAsync(_writePipeline, "GetItemExclusive", sessionId, keys.ForReads, script, args, cancellationToken).ConfigureAwait(false))!;
             if ((long)reply[3] == 1)
             {
                 var holder = (string?)reply[0] ?? string.Empty;
@@ -125,7 +125,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
         else
         {
             var script = _v5 ? RedisScripts.ReadV5 : RedisScripts.ReadV2To4;
-            var reply = (RedisResult[])(await ExecuteAsync(_readPipeline, "GetItem", sessionId, keys.LockDataTimeoutOther, script, [], cancellationToken).ConfigureAwait(false))!;
+            var reply = (RedisResult[])(await ExecuteAsync(_readPipeline, "GetItem", sessionId, keys.ForReads, script, [_lockTtlSeconds], cancellationToken).ConfigureAwait(false))!;
             var holder = (string?)reply[0];
             if (holder is not null)
             {
@@ -159,7 +159,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
         args = _v5
             ? [lockValue, timeoutSeconds, (RedisValue)_channel.ToString(), sessionId, SessionStateSerializer.SerializeItems(data.Items)]
             : [lockValue, timeoutSeconds, (RedisValue)_channel.ToString(), sessionId, .. RedisHashItemCodec.Write(data.Items)];
-        var written = await ExecuteAsync(_writePipeline, "SetAndReleaseItemExclusive", sessionId, keys.LockDataTimeout, script, args, cancellationToken).ConfigureAwait(false);
+        var written = await ExecuteAsync(_writePipeline, "SetAndReleaseItemExclusive", sessionId, keys.ForReleases, script, args, cancellationToken).ConfigureAwait(false);
         return (long)written! == 1;
     }
 
@@ -169,7 +169,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
         ArgumentNullException.ThrowIfNull(lockId);
         var keys = Keys(sessionId);
         var script = _v5 ? RedisScripts.ReleaseV5 : RedisScripts.ReleaseV2To4;
-        await ExecuteAsync(_writePipeline, "ReleaseItemExclusive", sessionId, keys.LockDataTimeout, script,
+        await ExecuteAsync(_writePipeline, "ReleaseItemExclusive", sessionId, keys.ForReleases, script,
             [lockId, _defaultTimeoutSeconds, (RedisValue)_channel.ToString(), sessionId], cancellationToken).ConfigureAwait(false);
     }
 
@@ -178,7 +178,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
     {
         ArgumentNullException.ThrowIfNull(lockId);
         var keys = Keys(sessionId);
-        await ExecuteAsync(_writePipeline, "RemoveItem", sessionId, keys.LockDataTimeout, RedisScripts.Remove,
+        await ExecuteAsync(_writePipeline, "RemoveItem", sessionId, keys.ForReleases, RedisScripts.Remove,
             [lockId, (RedisValue)_channel.ToString(), sessionId], cancellationToken).ConfigureAwait(false);
     }
 

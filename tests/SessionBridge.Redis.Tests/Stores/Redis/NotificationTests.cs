@@ -54,6 +54,7 @@ public sealed class NotificationTests(RedisServerFixture fixture) : IClassFixtur
         await WaitUntilSubscribedAsync(other, fixture.Server.Configuration);
         var (id, locked) = await LockedSessionAsync(holder);
 
+        Assert.Equal(SessionStoreStatus.Locked, (await other.GetItemAsync(id, exclusive: true, Ct)).Status);
         var first = other.WaitForReleaseAsync(id, TimeSpan.FromMinutes(10), Ct).AsTask();
         var second = other.WaitForReleaseAsync(id, TimeSpan.FromMinutes(10), Ct).AsTask();
         Assert.False(first.IsCompleted);
@@ -72,11 +73,13 @@ public sealed class NotificationTests(RedisServerFixture fixture) : IClassFixtur
         await WaitUntilSubscribedAsync(other, fixture.Server.Configuration);
 
         var (released, lock1) = await LockedSessionAsync(holder);
+        Assert.Equal(SessionStoreStatus.Locked, (await other.GetItemAsync(released, exclusive: false, Ct)).Status);
         var wait1 = other.WaitForReleaseAsync(released, TimeSpan.FromMinutes(10), Ct).AsTask();
         await holder.ReleaseItemExclusiveAsync(released, lock1.LockId!, Ct);
         await wait1;
 
         var (removed, lock2) = await LockedSessionAsync(holder);
+        Assert.Equal(SessionStoreStatus.Locked, (await other.GetItemAsync(removed, exclusive: true, Ct)).Status);
         var wait2 = other.WaitForReleaseAsync(removed, TimeSpan.FromMinutes(10), Ct).AsTask();
         await holder.RemoveItemAsync(removed, lock2.LockId!, Ct);
         await wait2;
@@ -92,6 +95,8 @@ public sealed class NotificationTests(RedisServerFixture fixture) : IClassFixtur
         var (waitedFor, _) = await LockedSessionAsync(holder);
         var (releasedOther, lockOther) = await LockedSessionAsync(holder);
 
+        await other.GetItemAsync(waitedFor, exclusive: true, Ct);
+        await other.GetItemAsync(releasedOther, exclusive: true, Ct);
         var wait = other.WaitForReleaseAsync(waitedFor, TimeSpan.FromSeconds(30), Ct).AsTask();
         var control = other.WaitForReleaseAsync(releasedOther, TimeSpan.FromSeconds(30), Ct).AsTask();
         await holder.ReleaseItemExclusiveAsync(releasedOther, lockOther.LockId!, Ct);
@@ -100,6 +105,31 @@ public sealed class NotificationTests(RedisServerFixture fixture) : IClassFixtur
         Assert.False(wait.IsCompleted);
         clock.Advance(TimeSpan.FromSeconds(30));
         await wait;
+    }
+
+    [Fact]
+    public async Task Release_PublishesOnlyWhenARequestFoundTheSessionLocked()
+    {
+        await using var holder = Create(fixture);
+        await using var other = Create(fixture);
+        var (id, locked) = await LockedSessionAsync(holder);
+        var (contended, contendedLock) = await LockedSessionAsync(holder);
+        await holder.ReleaseItemExclusiveAsync(id, locked.LockId!, Ct); // warm the script
+
+        var before = (await fixture.CommandStatsAsync()).GetValueOrDefault("publish");
+        var relocked = await holder.GetItemAsync(id, exclusive: true, Ct);
+        await holder.ReleaseItemExclusiveAsync(id, relocked.LockId!, Ct);
+        var uncontended = (await fixture.CommandStatsAsync()).GetValueOrDefault("publish") - before;
+
+        Assert.Equal(SessionStoreStatus.Locked, (await other.GetItemAsync(contended, exclusive: false, Ct)).Status);
+        Assert.True(await fixture.Database.KeyExistsAsync(StoreFactory.Key(contended, "SessionBridgeWaiting")));
+        before = (await fixture.CommandStatsAsync()).GetValueOrDefault("publish");
+        await holder.ReleaseItemExclusiveAsync(contended, contendedLock.LockId!, Ct);
+        var withWaiter = (await fixture.CommandStatsAsync()).GetValueOrDefault("publish") - before;
+
+        Assert.Equal(0, uncontended);
+        Assert.Equal(1, withWaiter);
+        Assert.False(await fixture.Database.KeyExistsAsync(StoreFactory.Key(contended, "SessionBridgeWaiting")));
     }
 
     [Fact]

@@ -73,6 +73,7 @@ public sealed class RedisSessionStoreClusterTests(RedisClusterFixture cluster) :
             var locked = await holder.GetItemAsync(id, exclusive: true, Ct);
             await NotificationTests.WaitUntilSubscribedAsync(waiter, cluster.Configuration);
 
+            Assert.Equal(SessionStoreStatus.Locked, (await waiter.GetItemAsync(id, exclusive: true, Ct)).Status);
             var wait = waiter.WaitForReleaseAsync(id, TimeSpan.FromMinutes(10), Ct).AsTask();
             await holder.ReleaseItemExclusiveAsync(id, locked.LockId!, Ct);
 
