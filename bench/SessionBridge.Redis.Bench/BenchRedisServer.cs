@@ -53,6 +53,16 @@ internal sealed class BenchRedisServer : IDisposable
 
     public int Port { get; }
 
+    /// <summary>CPU time the server process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public string Configuration => $"127.0.0.1:{Port}";
 
     public void Dispose()

@@ -35,8 +35,8 @@ var core = new CoreSessionBaseline(coreConnection.GetDatabase());
 
 Console.WriteLine($"# Redis store harness ({connections} concurrent workers, distinct sessions, {seconds} s per row, redis-server on loopback)");
 Console.WriteLine();
-Console.WriteLine("| Scenario | Round trips per request | Requests/s | p50 ms | p99 ms |");
-Console.WriteLine("|---|---|---|---|---|");
+Console.WriteLine("| Scenario | Round trips per request | Requests/s | p50 ms | p99 ms | Client CPU µs/request | Server CPU µs/request |");
+Console.WriteLine("|---|---|---|---|---|---|---|");
 
 // Exclusive request that changes the session: SessionBridge = lock+read, write+release.
 var ids = Enumerable.Range(0, connections).Select(_ => SessionId.Create()).ToArray();
@@ -45,19 +45,19 @@ foreach (var id in ids)
     await store.SetAndReleaseItemExclusiveAsync(id, new SessionStateData(20, new SessionStateItemCollection { ["counter"] = 0 }), null, true, default);
 }
 
-await Row("SessionBridge, exclusive request writing the session", "2", duration, ids, async id =>
+await Row(server, "SessionBridge, exclusive request writing the session", "2", duration, ids, async id =>
 {
     var locked = await store.GetItemAsync(id, exclusive: true, default);
     locked.Data!.Items["counter"] = (int)locked.Data.Items["counter"]! + 1;
     await store.SetAndReleaseItemExclusiveAsync(id, locked.Data, locked.LockId, false, default);
 });
-await Row("ASP.NET Core session over RedisCache, request writing the session", "3 (HMGET, EXPIRE, HSET+EXPIRE)", duration, ids, async id =>
+await Row(server, "ASP.NET Core session over RedisCache, request writing the session", "3 (HMGET, EXPIRE, HSET+EXPIRE)", duration, ids, async id =>
 {
     var counter = await core.LoadAsync("core:" + id);
     await core.CommitChangedAsync("core:" + id, counter + 1);
 });
-await Row("SessionBridge, read-only request", "1", duration, ids, async id => await store.GetItemAsync(id, exclusive: false, default));
-await Row("ASP.NET Core session over RedisCache, request reading the session", "4 (HMGET, EXPIRE, HMGET, EXPIRE)", duration, ids, async id =>
+await Row(server, "SessionBridge, read-only request", "1", duration, ids, async id => await store.GetItemAsync(id, exclusive: false, default));
+await Row(server, "ASP.NET Core session over RedisCache, request reading the session", "4 (HMGET, EXPIRE, HMGET, EXPIRE)", duration, ids, async id =>
 {
     await core.LoadAsync("core:" + id);
     await core.RefreshAsync("core:" + id);
@@ -139,7 +139,7 @@ Console.WriteLine($"| SessionBridge (release publishes, waiter wakes and locks) 
 Console.WriteLine("| System.Web's module (polls every 500 ms) | ~250 (expected) | ~500 (expected) |");
 return 0;
 
-static async Task Row(string name, string roundTrips, TimeSpan duration, string[] ids, Func<string, Task> request)
+static async Task Row(BenchRedisServer server, string name, string roundTrips, TimeSpan duration, string[] ids, Func<string, Task> request)
 {
     // Warm up first (JIT tiering, script loading), so rows do not depend on their order.
     var warmEnd = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
@@ -152,6 +152,8 @@ static async Task Row(string name, string roundTrips, TimeSpan duration, string[
     }));
 
     var latencies = new List<double>[ids.Length];
+    var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var serverCpu = server.CpuTime;
     var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
     var warmUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2;
     await Task.WhenAll(ids.Select(async (id, worker) =>
@@ -169,10 +171,12 @@ static async Task Row(string name, string roundTrips, TimeSpan duration, string[
             own.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
     }));
+    var clientUs = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalMicroseconds;
+    var serverUs = (server.CpuTime - serverCpu).TotalMicroseconds;
     var all = latencies.SelectMany(l => l).ToList();
     all.Sort();
     var measured = duration.TotalSeconds - 0.5;
-    Console.WriteLine($"| {name} | {roundTrips} | {all.Count / measured:0} | {Percentile(all, 0.50):0.00} | {Percentile(all, 0.99):0.00} |");
+    Console.WriteLine($"| {name} | {roundTrips} | {all.Count / measured:0} | {Percentile(all, 0.50):0.00} | {Percentile(all, 0.99):0.00} | {clientUs / all.Count:0.0} | {serverUs / all.Count:0.0} |");
 }
 
 static double Percentile(List<double> sorted, double p) =>

@@ -42,6 +42,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
     private readonly Lock _connectLock = new();
     private readonly RedisChannel _channel;
+    private readonly RedisValue _channelName;
     private readonly RedisValue _lockTtlSeconds;
     private readonly RedisValue _defaultTimeoutSeconds;
     private readonly bool _v5;
@@ -65,7 +66,8 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
         _logger = logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _v5 = options.KeyLayout == RedisKeyLayout.V5;
-        _channel = new RedisChannel(RedisSessionStoreDefaults.ChannelPrefix + options.ApplicationName, RedisChannel.PatternMode.Literal);
+        _channelName = RedisSessionStoreDefaults.ChannelPrefix + options.ApplicationName;
+        _channel = new RedisChannel((string)_channelName!, RedisChannel.PatternMode.Literal);
         _lockTtlSeconds = (long)options.ExecutionTimeout.TotalSeconds;
         _defaultTimeoutSeconds = (long)options.SessionTimeout.TotalSeconds;
 
@@ -157,8 +159,8 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
         RedisValue lockValue = lockId ?? string.Empty;
         script = _v5 ? RedisScripts.SetAndReleaseV5 : RedisScripts.SetAndReleaseV2To4;
         args = _v5
-            ? [lockValue, timeoutSeconds, (RedisValue)_channel.ToString(), sessionId, SessionStateSerializer.SerializeItems(data.Items)]
-            : [lockValue, timeoutSeconds, (RedisValue)_channel.ToString(), sessionId, .. RedisHashItemCodec.Write(data.Items)];
+            ? [lockValue, timeoutSeconds, _channelName, sessionId, SessionStateSerializer.SerializeItems(data.Items)]
+            : [lockValue, timeoutSeconds, _channelName, sessionId, .. RedisHashItemCodec.Write(data.Items)];
         var written = await ExecuteAsync(_writePipeline, "SetAndReleaseItemExclusive", sessionId, keys.ForReleases, script, args, cancellationToken).ConfigureAwait(false);
         return (long)written! == 1;
     }
@@ -170,7 +172,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
         var keys = Keys(sessionId);
         var script = _v5 ? RedisScripts.ReleaseV5 : RedisScripts.ReleaseV2To4;
         await ExecuteAsync(_writePipeline, "ReleaseItemExclusive", sessionId, keys.ForReleases, script,
-            [lockId, _defaultTimeoutSeconds, (RedisValue)_channel.ToString(), sessionId], cancellationToken).ConfigureAwait(false);
+            [lockId, _defaultTimeoutSeconds, _channelName, sessionId], cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -179,7 +181,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
         ArgumentNullException.ThrowIfNull(lockId);
         var keys = Keys(sessionId);
         await ExecuteAsync(_writePipeline, "RemoveItem", sessionId, keys.ForReleases, RedisScripts.Remove,
-            [lockId, (RedisValue)_channel.ToString(), sessionId], cancellationToken).ConfigureAwait(false);
+            [lockId, _channelName, sessionId], cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
