@@ -76,7 +76,15 @@ public static class SessionStateSerializer
     /// <exception cref="LegacySessionFormatException">An untouched value's stored offsets are corrupt, so it cannot be written back.</exception>
     public static byte[] Serialize(SessionStateData data, bool compressed = false)
     {
-        var buffer = new ArrayBufferWriter<byte>(compressed ? 256 : GetSerializedLength(data));
+        ArgumentNullException.ThrowIfNull(data);
+        if (!compressed)
+        {
+            var blob = new byte[GetSerializedLength(data)];
+            WriteUncompressed(data, blob);
+            return blob;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
         Serialize(data, buffer, compressed);
         return buffer.WrittenSpan.ToArray();
     }

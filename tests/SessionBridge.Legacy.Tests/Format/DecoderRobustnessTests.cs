@@ -130,7 +130,7 @@ public sealed class DecoderRobustnessTests
         }
         catch (Exception ex)
         {
-            Assert.Fail($"Deserialize(compressed: {compressed}) threw {ex.GetType()}: {ex.Message}\ninput: {Convert.ToHexString(input)}");
+            Assert.Fail($"Deserialize(compressed: {compressed}) threw {ex}\ninput: {Convert.ToHexString(input)}");
         }
 
         if (!compressed)
@@ -147,7 +147,7 @@ public sealed class DecoderRobustnessTests
             }
             catch (Exception ex)
             {
-                Assert.Fail($"DeserializeItems threw {ex.GetType()}: {ex.Message}\ninput: {Convert.ToHexString(input)}");
+                Assert.Fail($"DeserializeItems threw {ex}\ninput: {Convert.ToHexString(input)}");
             }
         }
 
