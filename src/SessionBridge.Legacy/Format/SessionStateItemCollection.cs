@@ -456,11 +456,30 @@ public sealed class SessionStateItemCollection
     /// </summary>
     private static void CheckDuplicateAsciiKeys(ReadOnlySpan<byte> keys, int keyCount, ref BlobReader reader, int keysStart)
     {
-        // Key i starts at starts[i] (its length prefix); small tables live on the stack.
-        const int StackLimit = 64;
-        var buckets = keyCount <= StackLimit ? stackalloc int[StackLimit * 2] : new int[keyCount * 2];
+        // An open-addressing table of key positions, twice as large as the key count: on the stack for up to 256
+        // keys, rented beyond.
+        const int StackLimit = 256;
+        int[]? rented = null;
+        var buckets = keyCount <= StackLimit
+            ? stackalloc int[StackLimit * 2]
+            : (rented = System.Buffers.ArrayPool<int>.Shared.Rent(keyCount * 2));
         buckets = buckets[..(keyCount * 2)];
         buckets.Fill(-1);
+        try
+        {
+            FindDuplicateAsciiKey(keys, buckets, ref reader, keysStart);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<int>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static void FindDuplicateAsciiKey(ReadOnlySpan<byte> keys, scoped Span<int> buckets, ref BlobReader reader, int keysStart)
+    {
         var position = 0;
         while (position < keys.Length)
         {
