@@ -182,7 +182,8 @@ public static class SessionStateSerializer
     {
         using var input = new ReadOnlyMemoryStream(compressed);
         using var deflate = new DeflateStream(input, CompressionMode.Decompress);
-        var output = new ArrayBufferWriter<byte>(Math.Clamp(compressed.Length * 4, 256, maxLength));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLength, nameof(maxLength));
+        var output = new ArrayBufferWriter<byte>((int)Math.Min(Math.Max(compressed.Length * 4L, 256), maxLength));
         try
         {
             while (true)

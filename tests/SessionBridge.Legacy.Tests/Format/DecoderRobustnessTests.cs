@@ -65,6 +65,16 @@ public sealed class DecoderRobustnessTests
         Assert.Contains("limit", ex.Message);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(100)]
+    public void ATinyInflateLimit_IsHonoured(int limit)
+    {
+        var blob = SessionStateSerializer.Serialize(new SessionStateData(20) { Items = { ["a"] = new string('x', 500) } }, compressed: true);
+        Assert.Throws<LegacySessionFormatException>(() => SessionStateSerializer.Deserialize(blob, compressed: true, maxUncompressedLength: limit));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SessionStateSerializer.Deserialize(blob, compressed: true, maxUncompressedLength: 0));
+    }
+
     [Fact]
     public void MutatedRandomAndCompressedInputs_OnlyEverThrowTheFormatException()
     {
