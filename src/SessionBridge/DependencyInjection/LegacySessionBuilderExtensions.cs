@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SessionBridge;
 using SessionBridge.Legacy.Stores;
+using SessionBridge.Legacy.Stores.DistributedCache;
 using SessionBridge.Legacy.Stores.InMemory;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -24,6 +27,33 @@ public static class LegacySessionBuilderExtensions
         }
 
         return builder.AddStore(LegacySessionDefaults.InMemoryStoreName, CreateInMemoryStore);
+    }
+
+    /// <summary>
+    /// Uses the application's <see cref="IDistributedCache"/> (register one first, e.g. <c>AddDistributedMemoryCache()</c>
+    /// or a Redis or SQL Server cache) with locks from the registered <see cref="ISessionLockProvider"/>; without one,
+    /// <see cref="InProcessSessionLockProvider"/>, which orders the requests of this process only.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the store.</param>
+    /// <returns>The builder.</returns>
+    public static ILegacySessionBuilder AddDistributedCacheStore(this ILegacySessionBuilder builder, Action<DistributedCacheSessionStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<DistributedCacheSessionStoreOptions>();
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        builder.Services.TryAddSingleton<ISessionLockProvider>(services => new InProcessSessionLockProvider(services.GetService<TimeProvider>()));
+        return builder.AddStore(LegacySessionDefaults.DistributedCacheStoreName, static services => new DistributedCacheSessionStore(
+            services.GetService<IDistributedCache>() ?? throw new InvalidOperationException(
+                "The DistributedCache session store needs an IDistributedCache: register one before the app starts, e.g. services.AddDistributedMemoryCache() or a Redis or SQL Server cache."),
+            services.GetRequiredService<ISessionLockProvider>(),
+            services.GetRequiredService<IOptions<DistributedCacheSessionStoreOptions>>().Value,
+            services.GetRequiredService<IOptions<LegacySessionOptions>>().Value.ExecutionTimeout,
+            services.GetService<TimeProvider>()));
     }
 
     /// <summary>

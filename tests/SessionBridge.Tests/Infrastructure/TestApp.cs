@@ -34,7 +34,9 @@ internal sealed class TestApp : IAsyncDisposable
         Action<LegacySessionOptions>? configure = null,
         TimeProvider? time = null,
         ILegacySessionStore? store = null,
-        Action<InMemorySessionStoreOptions>? inMemory = null)
+        Action<InMemorySessionStoreOptions>? inMemory = null,
+        Action<IServiceCollection>? configureServices = null,
+        Action<ILegacySessionBuilder>? configureSessions = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
@@ -44,7 +46,9 @@ internal sealed class TestApp : IAsyncDisposable
             builder.Services.AddSingleton(time);
         }
 
+        configureServices?.Invoke(builder.Services);
         var sessions = builder.Services.AddLegacySession(configure);
+        configureSessions?.Invoke(sessions);
         if (inMemory is not null)
         {
             sessions.AddInMemoryStore(inMemory);
