@@ -97,7 +97,7 @@ internal sealed class StoreInvoker(
             StoreLog.SessionCorrupt(logger, ex, operation, resolver.Name, SessionIdForLog.Shorten(sessionId));
             throw;
         }
-        catch (Exception ex) when (ex is not ArgumentException)
+        catch (Exception ex)
         {
             StoreLog.StoreFailed(logger, ex, operation, resolver.Name, SessionIdForLog.Shorten(sessionId));
             throw new SessionStoreUnavailableException($"The session store '{resolver.Name}' failed during '{operation}': {ex.Message}", ex);

@@ -30,7 +30,6 @@ internal sealed class LegacySessionView(LegacySessionState state, IDictionary<st
         {
             string s => Encoding.UTF8.GetBytes(s),
             int i => ToBigEndian(i),
-            byte[] bytes => bytes,
             _ => null,
         };
         return value is not null;
