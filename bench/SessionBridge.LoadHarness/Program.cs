@@ -4,8 +4,9 @@ using SessionBridge.LoadHarness;
 
 // SessionBridge load harness: no session, ASP.NET Core's session (AddSession over AddDistributedMemoryCache) and
 // SessionBridge (embedded in-memory store) side by side in one run, each on Kestrel at a free 127.0.0.1 port.
-//   dotnet run -c Release --project bench/SessionBridge.LoadHarness -- [--seconds 3] [--out FILE]
+//   dotnet run -c Release --project bench/SessionBridge.LoadHarness -- [--seconds 3] [--rounds 3] [--out FILE]
 var seconds = 3;
+var rounds = 3;
 string? output = null;
 for (var i = 0; i < args.Length; i++)
 {
@@ -14,11 +15,14 @@ for (var i = 0; i < args.Length; i++)
         case "--seconds" when i + 1 < args.Length:
             seconds = Math.Clamp(int.Parse(args[++i], CultureInfo.InvariantCulture), 1, 60);
             break;
+        case "--rounds" when i + 1 < args.Length:
+            rounds = Math.Clamp(int.Parse(args[++i], CultureInfo.InvariantCulture), 1, 10);
+            break;
         case "--out" when i + 1 < args.Length:
             output = args[++i];
             break;
         default:
-            Console.Error.WriteLine("usage: SessionBridge.LoadHarness [--seconds N (1-60, default 3)] [--out FILE]");
+            Console.Error.WriteLine("usage: SessionBridge.LoadHarness [--seconds N (1-60, default 3)] [--rounds N (1-10, default 3)] [--out FILE]");
             return 2;
     }
 }
@@ -37,15 +41,27 @@ var apps = new (string Name, Uri Url, bool Session)[]
 var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; client and servers in one process.");
 report.AppendLine();
-report.AppendLine(CultureInfo.InvariantCulture, $"### Throughput: 16 concurrent connections, distinct sessions, POST /inc (read + write the session), {seconds} s after 1 s warm-up");
+report.AppendLine(CultureInfo.InvariantCulture, $"### Throughput: 16 concurrent connections, distinct sessions, POST /inc (read + write the session)");
+report.AppendLine();
+report.AppendLine(CultureInfo.InvariantCulture, $"{rounds} rounds of {seconds} s per application (each after 1 s of warm-up), the applications taking turns so that noise from the shared machine falls on all of them; the median round is shown.");
 report.AppendLine();
 report.AppendLine("| Application | Requests/s | p50 (ms) | p99 (ms) |");
 report.AppendLine("|---|---:|---:|---:|");
-foreach (var (name, url, session) in apps)
+var throughput = apps.Select(_ => new List<(double RequestsPerSecond, double P50, double P99)>()).ToArray();
+for (var round = 0; round < rounds; round++)
 {
-    var result = await Load.ThroughputAsync(url, session, connections: 16, TimeSpan.FromSeconds(seconds));
-    report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {result.RequestsPerSecond:F0} | {result.P50:F2} | {result.P99:F2} |");
-    Console.Error.WriteLine($"throughput {name}: {result.RequestsPerSecond:F0} req/s");
+    for (var a = 0; a < apps.Length; a++)
+    {
+        var result = await Load.ThroughputAsync(apps[a].Url, apps[a].Session, connections: 16, TimeSpan.FromSeconds(seconds));
+        throughput[a].Add(result);
+        Console.Error.WriteLine($"round {round + 1} {apps[a].Name}: {result.RequestsPerSecond:F0} req/s, p99 {result.P99:F2} ms");
+    }
+}
+
+for (var a = 0; a < apps.Length; a++)
+{
+    var median = throughput[a].OrderBy(r => r.RequestsPerSecond).ElementAt(throughput[a].Count / 2);
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {apps[a].Name} | {median.RequestsPerSecond:F0} | {median.P50:F2} | {median.P99:F2} |");
 }
 
 report.AppendLine();
