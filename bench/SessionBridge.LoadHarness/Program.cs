@@ -43,15 +43,17 @@ report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.Processo
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"### Throughput: 16 concurrent connections, distinct sessions, POST /inc (read + write the session)");
 report.AppendLine();
-report.AppendLine(CultureInfo.InvariantCulture, $"{rounds} rounds of {seconds} s per application (each after 1 s of warm-up), the applications taking turns so that noise from the shared machine falls on all of them; the median round is shown.");
+report.AppendLine(CultureInfo.InvariantCulture, $"{rounds} rounds of {seconds} s per application (each after 1 s of warm-up), the applications taking turns (each round starting with another one) so that noise from the shared machine falls on all of them; the median round is shown.");
 report.AppendLine();
 report.AppendLine("| Application | Requests/s | p50 (ms) | p99 (ms) |");
 report.AppendLine("|---|---:|---:|---:|");
 var throughput = apps.Select(_ => new List<(double RequestsPerSecond, double P50, double P99)>()).ToArray();
 for (var round = 0; round < rounds; round++)
 {
-    for (var a = 0; a < apps.Length; a++)
+    for (var turn = 0; turn < apps.Length; turn++)
     {
+        // Each round starts with another application, so no one always runs first (cold) or last.
+        var a = (turn + round) % apps.Length;
         var result = await Load.ThroughputAsync(apps[a].Url, apps[a].Session, connections: 16, TimeSpan.FromSeconds(seconds));
         throughput[a].Add(result);
         Console.Error.WriteLine($"round {round + 1} {apps[a].Name}: {result.RequestsPerSecond:F0} req/s, p99 {result.P99:F2} ms");

@@ -197,6 +197,7 @@ internal sealed class LegacySessionMiddleware(
         }
         finally
         {
+            bufferedBody?.Dispose();
             if (buffer is not null)
             {
                 await buffer.DisposeAsync().ConfigureAwait(false);
