@@ -73,6 +73,21 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public async Task AddLegacySession_CalledTwice_IsHarmless()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.UseTestServer(builder.WebHost);
+        builder.Services.AddLegacySession(o => o.Timeout = 30);
+        builder.Services.AddLegacySession().AddInMemoryStore();
+        await using var app = builder.Build();
+        await app.StartAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(30, app.Services.GetRequiredService<IOptions<LegacySessionOptions>>().Value.Timeout);
+        Assert.Single(app.Services.GetServices<Middleware.LegacySessionMiddleware>());
+        await app.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public void UseLegacySession_WithoutServices_SaysWhatToCall()
     {
         var builder = WebApplication.CreateSlimBuilder();
