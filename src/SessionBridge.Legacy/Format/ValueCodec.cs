@@ -72,7 +72,7 @@ internal static class ValueCodec
             case SessionValueTypeCode.UIntPtr:
                 return (nuint)BinaryPrimitives.ReadUInt64LittleEndian(reader.ReadBytes(8, "a 64-bit UIntPtr"));
             case SessionValueTypeCode.Object:
-                if (end - start <= 1 || end > region.Length)
+                if (end <= start + 1 || end > region.Length)
                 {
                     throw new LegacySessionFormatException(
                         $"The session value's slot [{start}, {end}) cannot hold an NRBF stream in a values region of {region.Length} bytes.");

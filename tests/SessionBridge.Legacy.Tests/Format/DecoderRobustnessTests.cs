@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using FsCheck.Fluent;
 using System.IO.Compression;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Tests.Vectors;
@@ -38,6 +37,17 @@ public sealed class DecoderRobustnessTests
 
         Assert.Contains("2147483647 items", ex.Message);
         Assert.True(allocated < 16 * 1024, $"allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void AnObjectSlotEndingAtInt32MinValue_FailsWithTheFormatException()
+    {
+        // Found by the mutation test: 'end - start' overflowed for an NRBF value's slot. Item b's slot is
+        // [6, int.MinValue) and starts with type byte 20; the last offset (8) gives the values region's length.
+        var data = SessionStateSerializer.Deserialize(Convert.FromHexString(
+            "14000000" + "01" + "00" + "03000000" + "FFFFFFFF" + "0161" + "0162" + "0163" + "06000000" + "00000080" + "08000000" + "1400010203041400" + "FF"));
+        Assert.IsType<SerializedObject>(data.Items["a"]);
+        Assert.Throws<LegacySessionFormatException>(() => data.Items["b"]);
     }
 
     [Fact]
@@ -211,13 +221,14 @@ public sealed class DecoderRobustnessTests
             }
         }
 
-        var sessions = RoundTripPropertyTests.Sessions().Sample(30, 50);
-        foreach (var session in sessions)
+        // Sessions of every value type, from the fixed-seed generator, so that a failure reproduces.
+        for (var i = 0; i < 50; i++)
         {
-            var data = new SessionStateData(session.Timeout);
-            foreach (var (key, value) in session.Items)
+            var data = new SessionStateData(random.Next(1, 600));
+            var count = random.Next(0, 30);
+            for (var j = 0; j < count; j++)
             {
-                data.Items[key] = value;
+                data.Items[j == 3 ? null : "k" + j] = RandomValue(random);
             }
 
             seeds.Add(SessionStateSerializer.Serialize(data));
@@ -225,6 +236,31 @@ public sealed class DecoderRobustnessTests
 
         return seeds;
     }
+
+    private static object? RandomValue(Random random) => random.Next(21) switch
+    {
+        0 => new string('s', random.Next(0, 200)),
+        1 => random.Next(),
+        2 => random.Next(2) == 0,
+        3 => new DateTime(random.NextInt64(DateTime.MaxValue.Ticks)),
+        4 => (decimal)random.NextDouble() * random.Next(),
+        5 => (byte)random.Next(256),
+        6 => (char)random.Next(0xD800),
+        7 => (float)random.NextDouble(),
+        8 => random.NextDouble(),
+        9 => (sbyte)random.Next(-128, 128),
+        10 => (short)random.Next(short.MinValue, short.MaxValue),
+        11 => random.NextInt64(),
+        12 => (ushort)random.Next(ushort.MaxValue),
+        13 => (uint)random.NextInt64(uint.MaxValue),
+        14 => (ulong)random.NextInt64(),
+        15 => new TimeSpan(random.NextInt64()),
+        16 => new Guid(Enumerable.Range(0, 16).Select(_ => (byte)random.Next(256)).ToArray()),
+        17 => (nint)random.NextInt64(),
+        18 => (nuint)random.NextInt64(),
+        19 => new SerializedObject(Enumerable.Range(0, random.Next(1, 40)).Select(_ => (byte)random.Next(256)).ToArray()),
+        _ => null,
+    };
 
     private static byte[] Mutate(byte[] seed, Random random)
     {
