@@ -4,9 +4,12 @@ using SessionBridge.Sample;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// The store is chosen by configuration: LegacySession:Store = InMemory (the default, embedded in this process).
+// The store is chosen by configuration: LegacySession:Store = InMemory (the default, embedded in this process) or
+// DistributedCache (here over AddDistributedMemoryCache; any IDistributedCache works).
+builder.Services.AddDistributedMemoryCache();
 builder.Services.AddLegacySession(builder.Configuration.GetSection("LegacySession"))
-    .AddInMemoryStore();
+    .AddInMemoryStore()
+    .AddDistributedCacheStore();
 builder.Services.AddHealthChecks().AddLegacySessionStore();
 
 var app = builder.Build();

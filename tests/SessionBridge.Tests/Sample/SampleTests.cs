@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using SessionBridge.Tests.Infrastructure;
 
 namespace SessionBridge.Tests.Sample;
@@ -29,6 +30,20 @@ public sealed class SampleTests : IClassFixture<WebApplicationFactory<Program>>
         var values = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)));
         Assert.Equal(Enumerable.Range(1, 100), values.Select(v => int.Parse(v, CultureInfo.InvariantCulture)).Order());
         Assert.Equal("100", await (await Send(client, HttpMethod.Get, "/counter", id)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task OnTheDistributedCacheStore_HundredConcurrentIncrements_CountExactlyHundred()
+    {
+        using var factory = _factory.WithWebHostBuilder(b => b.UseSetting("LegacySession:Store", "DistributedCache"));
+        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        var id = TestApp.SessionIdFrom(await client.PostAsync("/login?user=alice", null, TestContext.Current.CancellationToken))!;
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Send(client, HttpMethod.Post, "/counter/increment", id)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal("100", await (await Send(client, HttpMethod.Get, "/counter", id)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("DistributedCache", factory.Services.GetRequiredService<SessionBridge.Hosting.LegacySessionStoreResolver>().Name);
     }
 
     [Fact]
