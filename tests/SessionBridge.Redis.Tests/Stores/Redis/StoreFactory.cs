@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+using SessionBridge.Legacy.Stores.Redis;
+using SessionBridge.Redis.Tests.Infrastructure;
+
+namespace SessionBridge.Redis.Tests.Stores.Redis;
+
+internal static class StoreFactory
+{
+    public static RedisSessionStore Create(RedisServerFixture fixture, Action<RedisSessionStoreOptions>? configure = null, ILogger? logger = null, TimeProvider? timeProvider = null) =>
+        Create(fixture.Server.Configuration, configure, logger, timeProvider);
+
+    public static RedisSessionStore Create(string configuration, Action<RedisSessionStoreOptions>? configure = null, ILogger? logger = null, TimeProvider? timeProvider = null)
+    {
+        var options = new RedisSessionStoreOptions { Configuration = configuration };
+        configure?.Invoke(options);
+        return new RedisSessionStore(options, logger, timeProvider);
+    }
+
+    public static string Key(string id, string suffix, string app = "/") => $"{{{app}_{id}}}_{suffix}";
+}
