@@ -220,24 +220,9 @@ internal sealed class StateServerListener : IAsyncDisposable
         var pending = false;
         try
         {
+            deadline.CancelAfter(_options.IdleTimeout);
             while (true)
             {
-                TimeSpan wait;
-                if (pending)
-                {
-                    wait = _options.RequestTimeout - _time.GetElapsedTime(requestStarted);
-                    if (wait <= TimeSpan.Zero)
-                    {
-                        StateServerLog.RequestTimedOut(_logger, remote, _options.RequestTimeout);
-                        break;
-                    }
-                }
-                else
-                {
-                    wait = _options.IdleTimeout;
-                }
-
-                deadline.CancelAfter(wait);
                 ReadResult result;
                 try
                 {
@@ -288,9 +273,27 @@ internal sealed class StateServerListener : IAsyncDisposable
 
                 pending = stillPending;
                 reader.AdvanceTo(buffer.Start, buffer.End);
+
+                // Arm the next deadline before the response leaves, so no clock can move past a stale one:
+                // a partial request must complete within RequestTimeout of its first byte; otherwise the idle timeout.
+                if (pending)
+                {
+                    var remaining = _options.RequestTimeout - _time.GetElapsedTime(requestStarted);
+                    if (remaining <= TimeSpan.Zero)
+                    {
+                        StateServerLog.RequestTimedOut(_logger, remote, _options.RequestTimeout);
+                        break;
+                    }
+
+                    deadline.CancelAfter(remaining);
+                }
+                else
+                {
+                    deadline.CancelAfter(_options.IdleTimeout);
+                }
+
                 if (answered)
                 {
-                    deadline.CancelAfter(_options.RequestTimeout);
                     try
                     {
                         await writer.FlushAsync(deadline.Token).ConfigureAwait(false);
