@@ -12,7 +12,7 @@ public sealed class RemoteAccessTests
     private const int Port = 42424;
     private const string Head = "HEAD %2fLM%2fW3SVC%2f1%2fROOT%2fApp(aA%3d%3d)%2fremoteaccessaaaaaaaaaaaa HTTP/1.1\r\nHost: h\r\n\r\n";
 
-    [Fact(Timeout = 180_000)]
+    [Fact(Timeout = 600_000)]
     public async Task ByDefault_ANonLoopbackPeerIsRefused_WhileLoopbackIsServed()
     {
         await using var pair = await NetworkNamespacePair.CreateAsync();
@@ -31,7 +31,7 @@ public sealed class RemoteAccessTests
         }
     }
 
-    [Fact(Timeout = 180_000)]
+    [Fact(Timeout = 600_000)]
     public async Task WithAnAllowList_OnlyListedPeersAreServed_OthersAreClosedWithoutAnAnswer()
     {
         await using var pair = await NetworkNamespacePair.CreateAsync();
