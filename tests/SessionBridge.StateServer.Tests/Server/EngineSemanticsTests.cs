@@ -101,6 +101,29 @@ public sealed class EngineSemanticsTests : IDisposable
     }
 
     [Fact]
+    public void ConcurrentAcquires_ExactlyOneWins_OthersSeeTheWinnersCookie()
+    {
+        Send("PUT", "Timeout: 20", "x");
+        var won = 0;
+        var lockedCookies = new System.Collections.Concurrent.ConcurrentBag<int?>();
+        Parallel.For(0, 64, _ =>
+        {
+            var response = Send("GET", "Exclusive: acquire");
+            if (response.Status == 200)
+            {
+                Interlocked.Increment(ref won);
+            }
+            else
+            {
+                Assert.Equal(423, response.Status);
+                lockedCookies.Add(response.LockCookie);
+            }
+        });
+        Assert.Equal(1, won);
+        Assert.All(lockedCookies, c => Assert.Equal(2, c));
+    }
+
+    [Fact]
     public void Expiry_SlidesOnEveryGetAndHead_AndOnlyThen()
     {
         Send("PUT", "Timeout: 1", "x");

@@ -40,6 +40,7 @@ public sealed partial class ExchangeVectorTests
         var failures = new List<string>();
         DateTimeOffset? expiryStart = null;
         var answered = 0;
+        var valuesChecked = 0;
         try
         {
             for (var i = 0; i < exchanges.Count; i++)
@@ -98,6 +99,21 @@ public sealed partial class ExchangeVectorTests
                     {
                         failures.Add($"{e.Id}: headers [{string.Join(", ", names)}], expected [{string.Join(", ", expectedNames)}] ⊇ [{string.Join(", ", e.ExpectedHeaders)}]");
                     }
+                    else
+                    {
+                        // Values the vector's note states ("LockCookie: 3", "Timeout: 30", "ActionFlags: 1", "Content-Length: 0").
+                        // The first mention of each header counts (8.09 also quotes the spec example's different value).
+                        foreach (var value in ValueInNote().Matches(e.Note).DistinctBy(m => m.Groups[1].Value))
+                        {
+                            var actual = response.Headers!.FirstOrDefault(h => h.Key == value.Groups[1].Value).Value;
+                            if (actual != value.Groups[2].Value)
+                            {
+                                failures.Add($"{e.Id}: {value.Groups[1].Value} is {actual ?? "absent"}, the vector's note says {value.Groups[2].Value}");
+                            }
+
+                            valuesChecked++;
+                        }
+                    }
                 }
             }
         }
@@ -112,6 +128,7 @@ public sealed partial class ExchangeVectorTests
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         Assert.Equal(100, exchanges.Count);
         Assert.Equal(exchanges.Count, answered);
+        Assert.True(valuesChecked >= 20, $"only {valuesChecked} values were checked against the notes");
     }
 
     /// <summary>
@@ -145,6 +162,9 @@ public sealed partial class ExchangeVectorTests
 
         return names;
     }
+
+    [GeneratedRegex(@"\b(LockCookie|Timeout|ActionFlags|Content-Length): (\d+)")]
+    private static partial Regex ValueInNote();
 
     [GeneratedRegex(@"^t=(\d+)s ")]
     private static partial Regex TimeInTitle();

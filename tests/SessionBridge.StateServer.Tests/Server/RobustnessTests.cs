@@ -195,6 +195,61 @@ public sealed class RobustnessTests
         Assert.True(await connection.WaitForCloseAsync(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task BodyAboveTheConfiguredMaximum_Gets400AndAClosedConnection_AtTheMaximumItIsStored()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = InProcessServer.Start(TimeProvider.System, o => o.MaxBodyBytes = 1000);
+        await using (var connection = await RawConnection.OpenAsync(server.Port))
+        {
+            await connection.SendAsync([.. Encoding.ASCII.GetBytes($"PUT {Target}big HTTP/1.1\r\nContent-Length: 1000\r\nTimeout: 20\r\n\r\n"), .. new byte[1000]], ct);
+            Assert.Equal(200, (await connection.ReadResponseAsync(ct))!.Status);
+        }
+
+        await using (var connection = await RawConnection.OpenAsync(server.Port))
+        {
+            await connection.SendAsync(Encoding.ASCII.GetBytes($"PUT {Target}bigger HTTP/1.1\r\nContent-Length: 1001\r\nTimeout: 20\r\n\r\n"), ct);
+            var response = await connection.ReadResponseAsync(ct);
+            Assert.Equal(400, response!.Status);
+            Assert.Contains("1000", response.Message, StringComparison.Ordinal);
+            Assert.True(await connection.WaitForCloseAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        Assert.Equal(1, server.Engine.Count);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ConnectionsAboveTheLimit_AreClosedOnAccept_AndTheOthersKeepWorking()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = InProcessServer.Start(TimeProvider.System, o => o.MaxConnections = 2);
+        await using var first = await RawConnection.OpenAsync(server.Port);
+        await using var second = await RawConnection.OpenAsync(server.Port);
+        var head = Encoding.ASCII.GetBytes($"HEAD {Target}x HTTP/1.1\r\n\r\n");
+        await first.SendAsync(head, ct);
+        Assert.Equal(404, (await first.ReadResponseAsync(ct))!.Status);
+        await second.SendAsync(head, ct);
+        Assert.Equal(404, (await second.ReadResponseAsync(ct))!.Status);
+        Assert.True(await IsClosedOnAcceptAsync(server.Port), "a third connection was served above MaxConnections = 2");
+
+        await first.SendAsync(head, ct);
+        Assert.Equal(404, (await first.ReadResponseAsync(ct))!.Status);
+    }
+
+    /// <summary>Connects and waits; true when the server closed or reset the connection (a reset may already fail the connect).</summary>
+    private static async Task<bool> IsClosedOnAcceptAsync(int port)
+    {
+        try
+        {
+            await using var connection = await RawConnection.OpenAsync(port);
+            return await connection.WaitForCloseAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>A well-framed request the server must answer with 400 and keep the connection.</summary>
     private static byte[] SemanticallyBad(Random random)
     {
