@@ -70,6 +70,27 @@ public sealed class MsAspExampleTests
     }
 
     [Fact]
+    public void Responses_ParseTheSameSplitAtEveryByte_AndOneByteAtATime()
+    {
+        var raw = System.Text.Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nX-AspNet-Version: 2.0.50727\r\nTimeout: 1200\r\nActionFlags: 1\r\nLockCookie: 19\r\n\r\nabc");
+        for (var split = 0; split <= raw.Length; split++)
+        {
+            var chunks = new List<ReadOnlyMemory<byte>> { raw.AsMemory(0, split) };
+            var prefix = Segments.Create(chunks);
+            var status = StateServerResponseParser.TryParse(ref prefix, StateServerLimits.Default, out _, out _);
+            Assert.Equal(split == raw.Length ? StateServerParseStatus.Complete : StateServerParseStatus.Incomplete, status);
+            chunks.Add(raw.AsMemory(split));
+            var whole = Segments.Create(chunks);
+            Assert.Equal(StateServerParseStatus.Complete, StateServerResponseParser.TryParse(ref whole, StateServerLimits.Default, out var response, out _));
+            Assert.Equal((200, 1200, true, 19, "abc"), (response!.Status, response.Timeout, response.ActionFlags, response.LockCookie, System.Text.Encoding.ASCII.GetString(response.Body.Span)));
+        }
+
+        var bytes = Segments.Create([.. raw.Select(b => (ReadOnlyMemory<byte>)new[] { b })]);
+        Assert.Equal(StateServerParseStatus.Complete, StateServerResponseParser.TryParse(ref bytes, StateServerLimits.Default, out _, out _));
+        Assert.True(bytes.IsEmpty);
+    }
+
+    [Fact]
     public void LockCookieSpelledAsInTheAbnf_IsAcceptedInARequest()
     {
         var request = ParseRequest("GET /k HTTP/1.1\r\nHost: h\r\nExclusive: release\r\nLockCookie: 7\r\n\r\n", null);

@@ -143,16 +143,19 @@ public sealed class RequestParserTests
         return StateServerRequestParser.TryParse(ref sequence, limits, out _, out _);
     }
 
-    /// <summary>Feeds the bytes in chunks as a connection would (keeping what was not consumed) and describes the outcome.</summary>
+    /// <summary>
+    /// Feeds the bytes in chunks as a connection would: after each chunk the parser sees every chunk so far as one
+    /// multi-segment sequence (one segment per chunk), and describes the outcome.
+    /// </summary>
     private static string Describe(byte[] bytes, int[] chunks)
     {
-        var received = new List<byte>();
+        var received = new List<ReadOnlyMemory<byte>>();
         var offset = 0;
         foreach (var chunk in chunks)
         {
-            received.AddRange(bytes.AsSpan(offset, chunk));
+            received.Add(bytes.AsMemory(offset, chunk));
             offset += chunk;
-            var sequence = new ReadOnlySequence<byte>(received.ToArray());
+            var sequence = Segments.Create(received);
             var status = StateServerRequestParser.TryParse(ref sequence, StateServerLimits.Default, out var request, out var error);
             if (status == StateServerParseStatus.Invalid)
             {

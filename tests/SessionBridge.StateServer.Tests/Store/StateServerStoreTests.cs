@@ -222,6 +222,14 @@ public sealed class StateServerStoreTests : IAsyncDisposable
         Assert.Equal(SessionStoreStatus.NotFound, (await store.GetItemAsync(Id, exclusive: false, Ct)).Status);
     }
 
+    [Fact]
+    public async Task Ipv6ConnectionString_Works()
+    {
+        using var store = NewStore(0, _time, o => o.ConnectionString = $"tcpip=[::1]:{_server.Port}");
+        Assert.True(await store.SetAndReleaseItemExclusiveAsync(Id, Session("v6"), null, newItem: true, Ct));
+        Assert.Equal("v6", (await _store.GetItemAsync(Id, exclusive: false, Ct)).Data!.Items["user"]);
+    }
+
     [Theory]
     [InlineData("127.0.0.1:42424")]
     [InlineData("tcpip=127.0.0.1")]
