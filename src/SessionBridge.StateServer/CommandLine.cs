@@ -39,6 +39,9 @@ internal static class CommandLine
                 case "--store":
                     settings["StateServer:Store"] = Value();
                     break;
+                case "--redis":
+                    settings["StateServer:Redis"] = Value();
+                    break;
                 case "--aspnet-version":
                     settings["StateServer:AspNetVersion"] = Value();
                     break;

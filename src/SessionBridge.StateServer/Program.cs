@@ -7,6 +7,7 @@ const string Usage = """
     SessionBridge state server: an [MS-ASP] state server (aspnet_state.exe replacement).
 
     Usage: SessionBridge.StateServer [--port 42424] [--allow-remote <address-or-cidr>]... [--store memory]
+                                     [--max-connections N]
                                      [--aspnet-version 4.0.30319] [--max-body-bytes N]
                                      [--request-timeout <seconds>] [--idle-timeout <seconds>]
 

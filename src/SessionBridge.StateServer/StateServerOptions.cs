@@ -23,6 +23,9 @@ internal sealed class StateServerOptions
     /// <summary>Where items live: <c>memory</c> (the default, like aspnet_state).</summary>
     public string Store { get; set; } = "memory";
 
+    /// <summary>The Redis configuration for <c>--store redis</c> (reserved: the Redis-backed store is not in this build).</summary>
+    public string? Redis { get; set; }
+
     /// <summary>The <c>X-AspNet-Version</c> value; System.Web clients need major version 2 or more.</summary>
     public string AspNetVersion { get; set; } = "4.0.30319";
 
@@ -65,7 +68,7 @@ internal sealed class StateServerOptions
         if (!string.Equals(Store, "memory", StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException(
-                $"StateServer:Store (--store) '{Store}' is not available in this build; use 'memory'.");
+                $"StateServer:Store (--store) '{Store}' is not available in this build; use 'memory' (the Redis-backed store comes with the Redis store).");
         }
 
         if (MaxBodyBytes < 1 || MaxHeadBytes < 256 || MaxHeaderCount < 1)

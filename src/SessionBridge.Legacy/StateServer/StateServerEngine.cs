@@ -97,7 +97,7 @@ internal sealed class StateServerEngine : IDisposable
         while (true)
         {
             var now = _time.GetUtcNow();
-            if (!TryLookup(key, now, out var item))
+            if (!_items.TryGetValue(key, out var item))
             {
                 return StateServerResponse.NotFound;
             }
@@ -185,7 +185,7 @@ internal sealed class StateServerEngine : IDisposable
         while (true)
         {
             var now = _time.GetUtcNow();
-            if (!TryLookup(key, now, out var item))
+            if (!_items.TryGetValue(key, out var item))
             {
                 var created = new StateItem
                 {
@@ -253,7 +253,7 @@ internal sealed class StateServerEngine : IDisposable
         while (true)
         {
             var now = _time.GetUtcNow();
-            if (!TryLookup(key, now, out var item))
+            if (!_items.TryGetValue(key, out var item))
             {
                 return StateServerResponse.NotFound;
             }
@@ -289,7 +289,7 @@ internal sealed class StateServerEngine : IDisposable
         while (true)
         {
             var now = _time.GetUtcNow();
-            if (!TryLookup(key, now, out var item))
+            if (!_items.TryGetValue(key, out var item))
             {
                 return StateServerResponse.NotFound;
             }
@@ -311,12 +311,6 @@ internal sealed class StateServerEngine : IDisposable
                 return StateServerResponse.Ok;
             }
         }
-    }
-
-    private bool TryLookup(string key, DateTimeOffset now, out StateItem item)
-    {
-        _ = now;
-        return _items.TryGetValue(key, out item!);
     }
 
     private StateServerResponse Locked(StateItem item, DateTimeOffset now, bool actionFlags)
