@@ -65,6 +65,25 @@ public sealed class NetworkNamespacePair : IAsyncDisposable
             }
         }
 
+        // The veth link comes up asynchronously: wait until a connection attempt from the client side is answered at
+        // all (refused by the kernel: nothing listens on port 9), so later refusals and answers mean what they say.
+        for (var attempt = 0; ; attempt++)
+        {
+            var probe = await ConnectFromAsync(pair.ClientNamespace, ServerAddress, 9, string.Empty);
+            if (probe.Refused)
+            {
+                break;
+            }
+
+            if (attempt >= 30)
+            {
+                await pair.DisposeAsync();
+                throw new InvalidOperationException($"The veth link between the test namespaces did not come up: {probe}");
+            }
+
+            await Task.Delay(500);
+        }
+
         return pair;
     }
 
@@ -129,12 +148,26 @@ public sealed class NetworkNamespacePair : IAsyncDisposable
         return process;
     }
 
-    /// <summary>From <paramref name="ns"/>, connects to address:port, sends a request and returns what came back ("" when closed without an answer, null when the connection was refused).</summary>
-    public static async Task<string?> ExchangeFromAsync(string ns, string address, int port, string request)
+    /// <summary>
+    /// From <paramref name="ns"/>, connects to address:port, sends a request and returns what came back: the answer text
+    /// ("" when the server closed without one), or <see cref="ConnectResult.Refused"/> when the connection was refused.
+    /// </summary>
+    public static async Task<ConnectResult> ConnectFromAsync(string ns, string address, int port, string request)
     {
         var script = $"exec 3<>/dev/tcp/{address}/{port} || exit 97; printf '%s' \"$REQ\" >&3; timeout 5 cat <&3; exit 0";
-        var result = await ProcessRunner.RunAsync("ip", ["netns", "exec", ns, "env", "REQ=" + request, "bash", "-c", script], TimeSpan.FromSeconds(30));
-        return result.ExitCode == 97 ? null : result.Output;
+        var result = await ProcessRunner.RunAsync(
+            "ip", ["netns", "exec", ns, "timeout", "-k", "2", "20", "env", "REQ=" + request, "bash", "-c", script], TimeSpan.FromSeconds(60));
+        return new ConnectResult(
+            result.ExitCode == 97 && result.Error.Contains("Connection refused", StringComparison.Ordinal),
+            result.ExitCode is 124 or 137,
+            result.Output,
+            result.Error);
+    }
+
+    /// <summary>What a connection attempt from a namespace gave.</summary>
+    public sealed record ConnectResult(bool Refused, bool TimedOut, string Output, string Error)
+    {
+        public bool Answered => !Refused && !TimedOut;
     }
 
     public static async Task StopAsync(Process process)

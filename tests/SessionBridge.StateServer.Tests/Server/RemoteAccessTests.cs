@@ -19,11 +19,11 @@ public sealed class RemoteAccessTests
         var server = await pair.StartServerAsync("--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         try
         {
-            var local = await NetworkNamespacePair.ExchangeFromAsync(pair.ServerNamespace, "127.0.0.1", Port, Head);
-            Assert.StartsWith("HTTP/1.1 404 Not Found", local, StringComparison.Ordinal);
+            var local = await NetworkNamespacePair.ConnectFromAsync(pair.ServerNamespace, "127.0.0.1", Port, Head);
+            Assert.StartsWith("HTTP/1.1 404 Not Found", local.Output, StringComparison.Ordinal);
 
-            var remote = await NetworkNamespacePair.ExchangeFromAsync(pair.ClientNamespace, NetworkNamespacePair.ServerAddress, Port, Head);
-            Assert.Null(remote); // connection refused: the server listens on loopback only
+            var remote = await NetworkNamespacePair.ConnectFromAsync(pair.ClientNamespace, NetworkNamespacePair.ServerAddress, Port, Head);
+            Assert.True(remote.Refused, $"expected a refused connection (the server listens on loopback only), got {remote}");
         }
         finally
         {
@@ -40,11 +40,11 @@ public sealed class RemoteAccessTests
         var other = await pair.StartServerAsync("--port", port, "--allow-remote", "10.242.42.200");
         try
         {
-            var refused = await NetworkNamespacePair.ExchangeFromAsync(pair.ClientNamespace, NetworkNamespacePair.ServerAddress, Port, Head);
-            Assert.NotNull(refused); // the port is open to the network now ...
-            Assert.DoesNotContain("HTTP/1.1", refused, StringComparison.Ordinal); // ... but this peer is not listed
-            var local = await NetworkNamespacePair.ExchangeFromAsync(pair.ServerNamespace, "127.0.0.1", Port, Head);
-            Assert.StartsWith("HTTP/1.1 404", local, StringComparison.Ordinal);
+            var unlisted = await NetworkNamespacePair.ConnectFromAsync(pair.ClientNamespace, NetworkNamespacePair.ServerAddress, Port, Head);
+            Assert.True(unlisted.Answered, $"the port should be open to the network now, got {unlisted}");
+            Assert.DoesNotContain("HTTP/1.1", unlisted.Output, StringComparison.Ordinal); // ... but this peer is not listed: closed unanswered
+            var local = await NetworkNamespacePair.ConnectFromAsync(pair.ServerNamespace, "127.0.0.1", Port, Head);
+            Assert.StartsWith("HTTP/1.1 404", local.Output, StringComparison.Ordinal);
         }
         finally
         {
@@ -56,8 +56,8 @@ public sealed class RemoteAccessTests
             var server = await pair.StartServerAsync("--port", port, "--allow-remote", "10.242.42.200", "--allow-remote", allowed);
             try
             {
-                var answer = await NetworkNamespacePair.ExchangeFromAsync(pair.ClientNamespace, NetworkNamespacePair.ServerAddress, Port, Head);
-                Assert.StartsWith("HTTP/1.1 404 Not Found", answer, StringComparison.Ordinal);
+                var answer = await NetworkNamespacePair.ConnectFromAsync(pair.ClientNamespace, NetworkNamespacePair.ServerAddress, Port, Head);
+                Assert.StartsWith("HTTP/1.1 404 Not Found", answer.Output, StringComparison.Ordinal);
             }
             finally
             {
