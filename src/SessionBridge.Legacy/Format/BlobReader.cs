@@ -51,6 +51,16 @@ internal ref struct BlobReader
     /// <summary>As <c>BinaryReader.ReadString</c>: a 7-bit encoded byte length, then UTF-8 (invalid bytes become U+FFFD).</summary>
     public string ReadString(string description)
     {
+        var bytes = ReadStringBytes(description, out _);
+        return bytes.IsEmpty ? string.Empty : Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>
+    /// The UTF-8 bytes of a <c>BinaryWriter</c> string, undecoded. <paramref name="canonicalPrefix"/> tells whether the
+    /// length prefix has the fewest bytes possible, as <c>BinaryWriter</c> writes it.
+    /// </summary>
+    public ReadOnlySpan<byte> ReadStringBytes(string description, out bool canonicalPrefix)
+    {
         var start = _position;
         var length = Read7BitEncodedLength(description);
         if (length < 0)
@@ -58,7 +68,21 @@ internal ref struct BlobReader
             throw Fail(start, $"{description} has the invalid length {length}.");
         }
 
-        return length == 0 ? string.Empty : Encoding.UTF8.GetString(ReadBytes(length, description));
+        canonicalPrefix = _position - start == Get7BitSize((uint)length);
+        return ReadBytes(length, description);
+    }
+
+    /// <summary>The number of bytes of the 7-bit encoding of <paramref name="value"/>.</summary>
+    public static int Get7BitSize(uint value)
+    {
+        var size = 1;
+        while (value >= 0x80)
+        {
+            value >>= 7;
+            size++;
+        }
+
+        return size;
     }
 
     /// <summary>As <c>BinaryReader.Read7BitEncodedInt</c>: at most five bytes, the fifth holding the top four bits.</summary>

@@ -36,18 +36,28 @@ public sealed class SessionStateItemCollection
     // The values region of the blob this collection was read from; raw entries point into it.
     private readonly ReadOnlyMemory<byte> _values;
 
+    // A collection read from a blob is expanded into entries (key strings, slots) only when something needs them;
+    // until then it is described by its layout in the source bytes.
+    private PendingLayout? _pending;
+
+    // The collection's bytes exactly as read, while nothing has been changed or decoded and they are in the form
+    // System.Web's writer produces: writing back is then a single copy.
+    private ReadOnlyMemory<byte> _verbatim;
+
     /// <summary>Creates an empty collection.</summary>
     public SessionStateItemCollection()
     {
         _entries = [];
     }
 
-    private SessionStateItemCollection(Entry[] entries, int nullKeyIndex, ReadOnlyMemory<byte> values)
+    private SessionStateItemCollection(PendingLayout pending, int count, int nullKeyIndex, ReadOnlyMemory<byte> values, ReadOnlyMemory<byte> verbatim)
     {
-        _entries = entries;
-        _count = entries.Length;
+        _entries = [];
+        _pending = pending;
+        _count = count;
         _nullKeyIndex = nullKeyIndex;
         _values = values;
+        _verbatim = verbatim;
     }
 
     /// <summary>The number of items.</summary>
@@ -65,6 +75,7 @@ public sealed class SessionStateItemCollection
     {
         get
         {
+            EnsureEntries();
             var keys = new string?[_count];
             for (var i = 0; i < _count; i++)
             {
@@ -98,6 +109,7 @@ public sealed class SessionStateItemCollection
 
             ValueCodec.EnsureWritable(value, name);
             var index = IndexOf(name);
+            _verbatim = default;
             if (index < 0)
             {
                 Append(name, value);
@@ -127,6 +139,7 @@ public sealed class SessionStateItemCollection
         {
             CheckIndex(index);
             ValueCodec.EnsureWritable(value, _entries[index].Key);
+            _verbatim = default;
             _entries[index] = new Entry(_entries[index].Key, value);
             Dirty = true;
         }
@@ -192,6 +205,7 @@ public sealed class SessionStateItemCollection
     public void Remove(string? name)
     {
         Dirty = true;
+        _verbatim = default;
         var index = IndexOf(name);
         if (index >= 0)
         {
@@ -204,6 +218,7 @@ public sealed class SessionStateItemCollection
     {
         CheckIndex(index);
         Dirty = true;
+        _verbatim = default;
         RemoveEntry(index);
     }
 
@@ -211,7 +226,9 @@ public sealed class SessionStateItemCollection
     public void Clear()
     {
         Dirty = true;
-        Array.Clear(_entries, 0, _count);
+        _verbatim = default;
+        _pending = null;
+        Array.Clear(_entries);
         _count = 0;
         _index = null;
         _nullKeyIndex = -1;
@@ -224,6 +241,9 @@ public sealed class SessionStateItemCollection
         {
             var value = ValueCodec.Read(_values, entry.RawStart, entry.RawEnd);
             entry = new Entry(entry.Key, value);
+
+            // System.Web re-encodes a value once it was read (an unknown type byte becomes Null, a long slot shrinks).
+            _verbatim = default;
         }
 
         if (entry.Value is { } v && !ValueCodec.IsImmutable(v))
@@ -289,6 +309,7 @@ public sealed class SessionStateItemCollection
 
     private int IndexOf(string? name)
     {
+        EnsureEntries();
         if (name is null)
         {
             return _nullKeyIndex;
@@ -325,15 +346,32 @@ public sealed class SessionStateItemCollection
         return index;
     }
 
-    private void CheckIndex(int index) =>
+    private void CheckIndex(int index)
+    {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count, nameof(index));
+        EnsureEntries();
+    }
+
+    private void EnsureEntries()
+    {
+        if (_pending is { } pending)
+        {
+            _entries = pending.Expand(_count);
+            _pending = null;
+        }
+    }
 
     /// <summary>
     /// Reads the collection layout of ../spec/legacy-session-format.md §1.3: count, null-key index, the keys, the
     /// table of value end offsets, then the values region, which is kept as it is and decoded value by value.
     /// </summary>
+    /// <remarks>
+    /// Everything a later failure would depend on is checked here (lengths, the keys' encoding, duplicate keys), but
+    /// nothing is allocated per item: keys become strings and values objects only when they are asked for.
+    /// </remarks>
     internal static SessionStateItemCollection Read(ref BlobReader reader, ReadOnlyMemory<byte> source)
     {
+        var sectionStart = reader.Position;
         var count = reader.ReadInt32();
         if (count <= 0)
         {
@@ -341,7 +379,6 @@ public sealed class SessionStateItemCollection
             return new SessionStateItemCollection();
         }
 
-        var countPosition = reader.Position - 4;
         var nullKeyIndex = reader.ReadInt32();
 
         // Every entry needs at least a 4-byte offset and (but the null key) a 1-byte key length: refuse a count the
@@ -349,11 +386,13 @@ public sealed class SessionStateItemCollection
         var hasNullKey = nullKeyIndex >= 0 && nullKeyIndex < count;
         if ((long)count * 5 - (hasNullKey ? 1 : 0) > reader.Remaining)
         {
-            throw reader.Fail(countPosition, $"it claims {count} items, more than the {reader.Remaining} remaining bytes can hold.");
+            throw reader.Fail(sectionStart, $"it claims {count} items, more than the {reader.Remaining} remaining bytes can hold.");
         }
 
-        var entries = new Entry[count];
-        var keyIndex = count >= IndexThreshold ? new Dictionary<string, int>(count, KeyComparer) : null;
+        // System.Web writes -1 when there is no null key; any other out-of-range index is ignored, and re-written as -1.
+        var canonical = hasNullKey || nullKeyIndex == -1;
+        var keysStart = reader.Position;
+        var printableAscii = true;
         for (var i = 0; i < count; i++)
         {
             if (i == nullKeyIndex)
@@ -361,23 +400,24 @@ public sealed class SessionStateItemCollection
                 continue;
             }
 
-            var keyPosition = reader.Position;
-            var key = reader.ReadString("a key");
-            if (keyIndex is not null ? !keyIndex.TryAdd(key, i) : ContainsKey(entries, i, key))
+            var key = reader.ReadStringBytes("a key", out var canonicalPrefix);
+            if (!IsPrintableAscii(key))
             {
-                throw reader.Fail(keyPosition, $"the key '{key}' appears twice (keys compare case-insensitively).");
+                printableAscii = false;
+                canonical &= System.Text.Unicode.Utf8.IsValid(key);
             }
 
-            entries[i].Key = key;
+            canonical &= canonicalPrefix;
         }
 
-        var start = 0;
+        var keys = source[keysStart..reader.Position];
+        var layout = new PendingLayout(source, keysStart, reader.Position, hasNullKey ? nullKeyIndex : -1);
         var end = 0;
         for (var i = 0; i < count; i++)
         {
-            end = reader.ReadInt32();
-            entries[i] = Entry.Raw(entries[i].Key, start, end);
-            start = end;
+            var next = reader.ReadInt32();
+            canonical &= next >= end;
+            end = next;
         }
 
         if (end < 0)
@@ -387,29 +427,122 @@ public sealed class SessionStateItemCollection
 
         var regionStart = reader.Position;
         _ = reader.ReadBytes(end, $"the values region of {end} bytes");
-        var collection = new SessionStateItemCollection(entries, hasNullKey ? nullKeyIndex : -1, source.Slice(regionStart, end))
-        {
-            _index = keyIndex,
-        };
-        return collection;
-    }
 
-    private static bool ContainsKey(Entry[] entries, int count, string key)
-    {
-        for (var i = 0; i < count; i++)
+        // Checked once the whole layout is known to be there.
+        if (printableAscii)
         {
-            if (entries[i].Key is { } other && KeyComparer.Equals(other, key))
-            {
-                return true;
-            }
+            CheckDuplicateAsciiKeys(keys.Span, count - (hasNullKey ? 1 : 0), ref reader, keysStart);
+        }
+        else
+        {
+            CheckDuplicateKeys(layout, count, ref reader, keysStart);
         }
 
-        return false;
+        return new SessionStateItemCollection(
+            layout,
+            count,
+            layout.NullKeyIndex,
+            source.Slice(regionStart, end),
+            canonical ? source[sectionStart..reader.Position] : default);
+    }
+
+    private static bool IsPrintableAscii(ReadOnlySpan<byte> bytes) =>
+        !bytes.ContainsAnyExceptInRange((byte)0x20, (byte)0x7E);
+
+    /// <summary>
+    /// Rejects a blob with two keys that compare equal, as System.Web does (its reader fails on them), for keys of
+    /// printable ASCII only, without allocating: for those, the invariant culture's case-insensitive equality is
+    /// ASCII case-insensitive equality (a test checks this on the running platform's collation).
+    /// </summary>
+    private static void CheckDuplicateAsciiKeys(ReadOnlySpan<byte> keys, int keyCount, ref BlobReader reader, int keysStart)
+    {
+        // An open-addressing table of key positions, twice as large as the key count: on the stack for up to 256
+        // keys, rented beyond.
+        const int StackLimit = 256;
+        int[]? rented = null;
+        var buckets = keyCount <= StackLimit
+            ? stackalloc int[StackLimit * 2]
+            : (rented = System.Buffers.ArrayPool<int>.Shared.Rent(keyCount * 2));
+        buckets = buckets[..(keyCount * 2)];
+        buckets.Fill(-1);
+        try
+        {
+            FindDuplicateAsciiKey(keys, buckets, ref reader, keysStart);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<int>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static void FindDuplicateAsciiKey(ReadOnlySpan<byte> keys, scoped Span<int> buckets, ref BlobReader reader, int keysStart)
+    {
+        var position = 0;
+        while (position < keys.Length)
+        {
+            var keyStart = position;
+            var key = ReadAsciiKey(keys, ref position);
+            var hash = AsciiCaseInsensitiveHash(key);
+            var slot = (int)(hash % (uint)buckets.Length);
+            while (buckets[slot] >= 0)
+            {
+                var otherPosition = buckets[slot];
+                var other = ReadAsciiKey(keys, ref otherPosition);
+                if (System.Text.Ascii.EqualsIgnoreCase(key, other))
+                {
+                    throw reader.Fail(keysStart + keyStart, $"the key '{System.Text.Encoding.ASCII.GetString(key)}' appears twice (keys compare case-insensitively).");
+                }
+
+                slot = slot + 1 == buckets.Length ? 0 : slot + 1;
+            }
+
+            buckets[slot] = keyStart;
+        }
+    }
+
+    private static ReadOnlySpan<byte> ReadAsciiKey(ReadOnlySpan<byte> keys, ref int position)
+    {
+        var reader = new BlobReader(keys[position..], "key");
+        var key = reader.ReadStringBytes("a key", out _);
+        position += reader.Position;
+        return key;
+    }
+
+    private static uint AsciiCaseInsensitiveHash(ReadOnlySpan<byte> key)
+    {
+        var hash = 2166136261u;
+        foreach (var b in key)
+        {
+            hash = (hash ^ (uint)(b is >= (byte)'A' and <= (byte)'Z' ? b | 0x20 : b)) * 16777619u;
+        }
+
+        return hash;
+    }
+
+    private static void CheckDuplicateKeys(PendingLayout layout, int count, ref BlobReader reader, int keysStart)
+    {
+        var seen = new HashSet<string>(count, KeyComparer);
+        foreach (var entry in layout.Expand(count))
+        {
+            if (entry.Key is { } key && !seen.Add(key))
+            {
+                throw reader.Fail(keysStart, $"the key '{key}' appears twice (keys compare case-insensitively).");
+            }
+        }
     }
 
     /// <summary>The number of bytes <see cref="Write"/> writes.</summary>
     internal int GetSerializedSize()
     {
+        if (!_verbatim.IsEmpty)
+        {
+            return _verbatim.Length;
+        }
+
+        EnsureEntries();
         if (_count == 0)
         {
             return 4;
@@ -436,6 +569,13 @@ public sealed class SessionStateItemCollection
     /// </summary>
     internal int Write(Span<byte> destination)
     {
+        if (!_verbatim.IsEmpty)
+        {
+            _verbatim.Span.CopyTo(destination);
+            return _verbatim.Length;
+        }
+
+        EnsureEntries();
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(destination, _count);
         if (_count == 0)
         {
@@ -493,5 +633,28 @@ public sealed class SessionStateItemCollection
 
         public static Entry Raw(string? key, int start, int end) =>
             new() { Key = key, RawStart = start, RawEnd = end, IsRaw = true };
+    }
+
+    /// <summary>Where the keys and the offset table of a collection read from a blob are.</summary>
+    private sealed class PendingLayout(ReadOnlyMemory<byte> source, int keysStart, int offsetsStart, int nullKeyIndex)
+    {
+        public int NullKeyIndex => nullKeyIndex;
+
+        public Entry[] Expand(int count)
+        {
+            var entries = new Entry[count];
+            var span = source.Span;
+            var keys = new BlobReader(span[keysStart..offsetsStart], "session item collection");
+            var start = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var key = i == nullKeyIndex ? null : keys.ReadString("a key");
+                var end = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(span[(offsetsStart + (4 * i))..]);
+                entries[i] = Entry.Raw(key, start, end);
+                start = end;
+            }
+
+            return entries;
+        }
     }
 }

@@ -76,7 +76,15 @@ public static class SessionStateSerializer
     /// <exception cref="LegacySessionFormatException">An untouched value's stored offsets are corrupt, so it cannot be written back.</exception>
     public static byte[] Serialize(SessionStateData data, bool compressed = false)
     {
-        var buffer = new ArrayBufferWriter<byte>(compressed ? 256 : GetSerializedLength(data));
+        ArgumentNullException.ThrowIfNull(data);
+        if (!compressed)
+        {
+            var blob = new byte[GetSerializedLength(data)];
+            WriteUncompressed(data, blob);
+            return blob;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
         Serialize(data, buffer, compressed);
         return buffer.WrittenSpan.ToArray();
     }
@@ -174,7 +182,8 @@ public static class SessionStateSerializer
     {
         using var input = new ReadOnlyMemoryStream(compressed);
         using var deflate = new DeflateStream(input, CompressionMode.Decompress);
-        var output = new ArrayBufferWriter<byte>(Math.Clamp(compressed.Length * 4, 256, maxLength));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLength, nameof(maxLength));
+        var output = new ArrayBufferWriter<byte>((int)Math.Min(Math.Max(compressed.Length * 4L, 256), maxLength));
         try
         {
             while (true)

@@ -72,7 +72,7 @@ internal static class ValueCodec
             case SessionValueTypeCode.UIntPtr:
                 return (nuint)BinaryPrimitives.ReadUInt64LittleEndian(reader.ReadBytes(8, "a 64-bit UIntPtr"));
             case SessionValueTypeCode.Object:
-                if (end - start <= 1 || end > region.Length)
+                if (end <= start + 1 || end > region.Length)
                 {
                     throw new LegacySessionFormatException(
                         $"The session value's slot [{start}, {end}) cannot hold an NRBF stream in a values region of {region.Length} bytes.");
@@ -248,22 +248,10 @@ internal static class ValueCodec
     public static int GetStringSize(string s)
     {
         var bytes = StrictUtf8.GetByteCount(s);
-        return Get7BitSize((uint)bytes) + bytes;
+        return BlobReader.Get7BitSize((uint)bytes) + bytes;
     }
 
     private static int GetCharSize(char c) => c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-
-    private static int Get7BitSize(uint value)
-    {
-        var size = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            size++;
-        }
-
-        return size;
-    }
 
     public static int WriteString(string s, Span<byte> destination)
     {

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SessionBridge.StateServer;
+
+const string Usage = """
+    SessionBridge state server: an [MS-ASP] state server (aspnet_state.exe replacement).
+
+    Usage: SessionBridge.StateServer [--port 42424] [--allow-remote <address-or-cidr>]... [--store memory]
+                                     [--max-connections N]
+                                     [--aspnet-version 4.0.30319] [--max-body-bytes N]
+                                     [--request-timeout <seconds>] [--idle-timeout <seconds>]
+
+    Loopback only unless --allow-remote is given. Settings also bind from configuration and the environment,
+    e.g. StateServer__Port=42424, StateServer__AllowRemote__0=10.0.0.0/24.
+    """;
+
+Dictionary<string, string?> settings;
+try
+{
+    settings = CommandLine.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    await Console.Error.WriteLineAsync(ex.Message + Environment.NewLine + Environment.NewLine + Usage);
+    return 2;
+}
+
+if (settings.ContainsKey("help"))
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+
+var builder = Host.CreateApplicationBuilder();
+builder.Configuration.AddInMemoryCollection(settings);
+builder.Services.AddOptions<StateServerOptions>()
+    .Bind(builder.Configuration.GetSection(StateServerOptions.SectionName))
+    .Validate(o =>
+    {
+        o.Validate();
+        return true;
+    })
+    .ValidateOnStart();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHostedService<StateServerHostedService>();
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+
+try
+{
+    await builder.Build().RunAsync();
+    return 0;
+}
+catch (Exception ex) when (ex is InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException or System.Net.Sockets.SocketException)
+{
+    await Console.Error.WriteLineAsync("state server: " + ex.Message);
+    return 1;
+}

@@ -1,0 +1,91 @@
+using SessionBridge.Legacy.StateServer;
+
+namespace SessionBridge.StateServer;
+
+/// <summary>
+/// The state server's settings, bound from the <c>StateServer</c> configuration section (e.g. the environment
+/// variable <c>StateServer__Port</c>) and from the command line (<c>--port</c>, <c>--allow-remote</c>, …).
+/// </summary>
+internal sealed class StateServerOptions
+{
+    public const string SectionName = "StateServer";
+
+    /// <summary>TCP port; 42424 as aspnet_state. 0 picks a free port (tests).</summary>
+    public int Port { get; set; } = 42424;
+
+    /// <summary>
+    /// Addresses or networks (CIDR) allowed to connect besides loopback. Empty (the default): the server listens on
+    /// loopback only, as aspnet_state with <c>AllowRemoteConnection=0</c>. Non-empty: it listens on every interface and
+    /// closes connections from any other address at once.
+    /// </summary>
+    public List<string> AllowRemote { get; set; } = [];
+
+    /// <summary>Where items live: <c>memory</c> (the default, like aspnet_state).</summary>
+    public string Store { get; set; } = "memory";
+
+    /// <summary>The Redis configuration for <c>--store redis</c> (reserved: the Redis-backed store is not in this build).</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>The <c>X-AspNet-Version</c> value; System.Web clients need major version 2 or more.</summary>
+    public string AspNetVersion { get; set; } = "4.0.30319";
+
+    /// <summary>The largest session blob accepted (bytes); a larger PUT gets 400 and the connection is closed.</summary>
+    public int MaxBodyBytes { get; set; } = StateServerLimits.DefaultMaxBodyLength;
+
+    /// <summary>The largest request head (request line and headers) accepted (bytes).</summary>
+    public int MaxHeadBytes { get; set; } = StateServerLimits.DefaultMaxHeadLength;
+
+    /// <summary>The most header lines accepted in one request.</summary>
+    public int MaxHeaderCount { get; set; } = StateServerLimits.DefaultMaxHeaderCount;
+
+    /// <summary>How long a request may take to arrive once its first byte came (slow senders are cut off).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an idle persistent connection stays open.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The most connections served at once; more are closed on accept.</summary>
+    public int MaxConnections { get; set; } = 1024;
+
+    /// <summary>How long shutdown waits for connections to finish their current request.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    internal StateServerLimits Limits => new()
+    {
+        MaxBodyLength = MaxBodyBytes,
+        MaxHeadLength = MaxHeadBytes,
+        MaxHeaderCount = MaxHeaderCount,
+    };
+
+    /// <summary>Checks the settings; the message says what to change.</summary>
+    public void Validate()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            throw new InvalidOperationException($"StateServer:Port (--port) must be 0..65535, not {Port}.");
+        }
+
+        if (!string.Equals(Store, "memory", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"StateServer:Store (--store) '{Store}' is not available in this build; use 'memory' (the Redis-backed store comes with the Redis store).");
+        }
+
+        if (MaxBodyBytes < 1 || MaxHeadBytes < 256 || MaxHeaderCount < 1)
+        {
+            throw new InvalidOperationException("MaxBodyBytes must be ≥ 1, MaxHeadBytes ≥ 256 and MaxHeaderCount ≥ 1.");
+        }
+
+        if (RequestTimeout <= TimeSpan.Zero || IdleTimeout <= TimeSpan.Zero || MaxConnections < 1)
+        {
+            throw new InvalidOperationException("RequestTimeout and IdleTimeout must be positive and MaxConnections ≥ 1.");
+        }
+
+        if (string.IsNullOrWhiteSpace(AspNetVersion) || AspNetVersion.Any(c => c is < ' ' or > '~'))
+        {
+            throw new InvalidOperationException("StateServer:AspNetVersion must be a version such as 4.0.30319.");
+        }
+
+        _ = RemoteAccessFilter.Parse(AllowRemote);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using SessionBridge.Tests.Infrastructure;
+
+namespace SessionBridge.Tests.Sample;
+
+public sealed class SampleTests : IClassFixture<WebApplicationFactory<Program>>
+{
+    private readonly WebApplicationFactory<Program> _factory;
+
+    public SampleTests(WebApplicationFactory<Program> factory)
+    {
+        // 100 concurrent writers on one session need a queue above System.Web's default of 50.
+        _factory = factory.WithWebHostBuilder(b => b.UseSetting("LegacySession:RequestQueueLimit", "200"));
+    }
+
+    [Fact]
+    public async Task HundredConcurrentIncrements_OnOneSession_CountExactlyHundred()
+    {
+        using var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        var login = await client.PostAsync("/login?user=alice", null, TestContext.Current.CancellationToken);
+        var id = TestApp.SessionIdFrom(login)!;
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Send(client, HttpMethod.Post, "/counter/increment", id)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var values = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)));
+        Assert.Equal(Enumerable.Range(1, 100), values.Select(v => int.Parse(v, CultureInfo.InvariantCulture)).Order());
+        Assert.Equal("100", await (await Send(client, HttpMethod.Get, "/counter", id)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task OnTheDistributedCacheStore_HundredConcurrentIncrements_CountExactlyHundred()
+    {
+        using var factory = _factory.WithWebHostBuilder(b => b.UseSetting("LegacySession:Store", "DistributedCache"));
+        using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        var id = TestApp.SessionIdFrom(await client.PostAsync("/login?user=alice", null, TestContext.Current.CancellationToken))!;
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Send(client, HttpMethod.Post, "/counter/increment", id)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal("100", await (await Send(client, HttpMethod.Get, "/counter", id)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("DistributedCache", factory.Services.GetRequiredService<SessionBridge.Hosting.LegacySessionStoreResolver>().Name);
+    }
+
+    [Fact]
+    public async Task LoginWhoamiAbandon_BehaveAsDocumented()
+    {
+        using var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/whoami", TestContext.Current.CancellationToken)).StatusCode);
+        var id = TestApp.SessionIdFrom(await client.PostAsync("/login?user=alice", null, TestContext.Current.CancellationToken))!;
+        Assert.Equal("alice", await (await Send(client, HttpMethod.Get, "/whoami", id)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.BadRequest, (await Send(client, HttpMethod.Post, "/login", id)).StatusCode);
+
+        var abandon = await Send(client, HttpMethod.Post, "/abandon", id);
+        var renewed = TestApp.SessionIdFrom(abandon);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(client, HttpMethod.Get, "/whoami", id)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(client, HttpMethod.Get, "/whoami", renewed)).StatusCode);
+        Assert.Equal("0", await (await Send(client, HttpMethod.Get, "/counter", renewed)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task SessionEndpoint_PrintsItemsInTheVectorsSchema()
+    {
+        using var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        var id = TestApp.SessionIdFrom(await client.PostAsync("/login?user=alice", null, TestContext.Current.CancellationToken))!;
+        await Send(client, HttpMethod.Post, "/counter/increment", id);
+
+        using var json = JsonDocument.Parse(await (await Send(client, HttpMethod.Get, "/session", id)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        var items = json.RootElement.GetProperty("items");
+        Assert.Equal(2, items.GetArrayLength());
+        Assert.Equal("UserName", items[0].GetProperty("key").GetString());
+        Assert.Equal("String", items[0].GetProperty("type").GetString());
+        Assert.Equal(1, items[0].GetProperty("typeCode").GetInt32());
+        Assert.Equal("alice", items[0].GetProperty("value").GetString());
+        Assert.Equal("0105616C696365", items[0].GetProperty("valueHex").GetString());
+        Assert.Equal("Count", items[1].GetProperty("key").GetString());
+        Assert.Equal(1, items[1].GetProperty("value").GetInt32());
+        Assert.Equal("0201000000", items[1].GetProperty("valueHex").GetString());
+    }
+
+    [Fact]
+    public async Task HomeHealthAndSlow_Answer()
+    {
+        using var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+
+        var home = await client.GetStringAsync("/", TestContext.Current.CancellationToken);
+        var health = await client.GetStringAsync("/health", TestContext.Current.CancellationToken);
+        var slow = await client.GetAsync("/slow?ms=0", TestContext.Current.CancellationToken);
+
+        foreach (var link in new[] { "/counter/increment", "/counter", "/login", "/whoami", "/abandon", "/slow", "/session", "/health" })
+        {
+            Assert.Contains(link, home, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("Healthy", health);
+        Assert.Equal(HttpStatusCode.OK, slow.StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string path, string? id)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (id is not null)
+        {
+            request.Headers.Add("Cookie", $"{TestApp.CookieName}={id}");
+        }
+
+        return client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+}
