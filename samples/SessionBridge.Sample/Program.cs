@@ -4,12 +4,19 @@ using SessionBridge.Sample;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// The store is chosen by configuration: LegacySession:Store = InMemory (the default, embedded in this process) or
-// DistributedCache (here over AddDistributedMemoryCache; any IDistributedCache works).
+// The store is chosen by configuration: LegacySession:Store = InMemory (the default, embedded in this process),
+// DistributedCache (here over AddDistributedMemoryCache; any IDistributedCache works) or Redis (shares sessions with a
+// legacy app on Microsoft.Web.RedisSessionStateProvider: LegacySession:Redis:Configuration and
+// LegacySession:ApplicationName, the provider's connectionString and applicationName).
 builder.Services.AddDistributedMemoryCache();
 builder.Services.AddLegacySession(builder.Configuration.GetSection("LegacySession"))
     .AddInMemoryStore()
-    .AddDistributedCacheStore();
+    .AddDistributedCacheStore()
+    .AddRedisStore(o =>
+    {
+        o.Configuration = builder.Configuration["LegacySession:Redis:Configuration"];
+        o.ApplicationName = builder.Configuration["LegacySession:ApplicationName"] ?? "/";
+    });
 builder.Services.AddHealthChecks().AddLegacySessionStore();
 
 var app = builder.Build();
