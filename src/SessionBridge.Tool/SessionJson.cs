@@ -208,13 +208,39 @@ internal static class SessionJson
     }
 
     /// <summary>A decoded type-20 value (or a part of it) as the vectors' <c>data</c>.</summary>
-    public static JsonNode? DataToJson(object? value, LegacyTypeMap map, int depth)
+    public static JsonNode? DataToJson(object? value, LegacyTypeMap map, int depth) =>
+        DataToJson(value, map, depth, new HashSet<object>(ReferenceEqualityComparer.Instance));
+
+    /// <summary>As above; an object met again on its own path prints as <c>"(cycle)"</c>.</summary>
+    private static JsonNode? DataToJson(object? value, LegacyTypeMap map, int depth, HashSet<object> path)
     {
         if (depth > 64)
         {
             return "(nested too deep)";
         }
 
+        if (value is not null && !value.GetType().IsValueType && value is not string)
+        {
+            if (!path.Add(value))
+            {
+                return "(cycle)";
+            }
+
+            try
+            {
+                return ContainerToJson(value, map, depth, path);
+            }
+            finally
+            {
+                _ = path.Remove(value);
+            }
+        }
+
+        return ContainerToJson(value, map, depth, path);
+    }
+
+    private static JsonNode? ContainerToJson(object? value, LegacyTypeMap map, int depth, HashSet<object> path)
+    {
         var invariant = CultureInfo.InvariantCulture;
         switch (value)
         {
@@ -239,12 +265,12 @@ internal static class SessionJson
             case string or int or byte or sbyte or short or ushort or uint or bool or decimal or char or float or double or long or ulong or TimeSpan or Guid:
                 return ValueToJson(value, out _);
             case LegacyObject view when view.FieldNames is ["value__"]:
-                return new JsonObject { ["enumType"] = view.TypeName, ["name"] = null, ["value"] = DataToJson(view["value__"], map, depth + 1) };
+                return new JsonObject { ["enumType"] = view.TypeName, ["name"] = null, ["value"] = DataToJson(view["value__"], map, depth + 1, path) };
             case LegacyObject view:
                 var fields = new JsonObject();
                 foreach (var name in view.FieldNames)
                 {
-                    fields[name] = DataToJson(view[name], map, depth + 1);
+                    fields[name] = DataToJson(view[name], map, depth + 1, path);
                 }
 
                 return fields;
@@ -252,7 +278,7 @@ internal static class SessionJson
                 var pairs = new JsonArray();
                 foreach (System.Collections.DictionaryEntry entry in dictionary)
                 {
-                    pairs.Add(new JsonObject { ["key"] = DataToJson(entry.Key, map, depth + 1), ["value"] = DataToJson(entry.Value, map, depth + 1) });
+                    pairs.Add(new JsonObject { ["key"] = DataToJson(entry.Key, map, depth + 1, path), ["value"] = DataToJson(entry.Value, map, depth + 1, path) });
                 }
 
                 return pairs;
@@ -260,7 +286,7 @@ internal static class SessionJson
                 var array = new JsonArray();
                 foreach (var element in sequence)
                 {
-                    array.Add(DataToJson(element, map, depth + 1));
+                    array.Add(DataToJson(element, map, depth + 1, path));
                 }
 
                 return array;
@@ -270,7 +296,7 @@ internal static class SessionJson
                 foreach (var field in value.GetType().GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public |
                     System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
                 {
-                    members[field.Name] = DataToJson(field.GetValue(value), map, depth + 1);
+                    members[field.Name] = DataToJson(field.GetValue(value), map, depth + 1, path);
                 }
 
                 return members;

@@ -10,7 +10,18 @@ internal sealed class ClassShape
         MemberNames = memberNames;
         Kinds = kinds;
         GetValues = getValues;
+        for (var i = 0; i < kinds.Length; i++)
+        {
+            if (kinds[i].ClassName?.StartsWith("System.Nullable`1[[", StringComparison.Ordinal) == true)
+            {
+                NullableMembers ??= new bool[kinds.Length];
+                NullableMembers[i] = true;
+            }
+        }
     }
+
+    /// <summary>Which members are declared <c>Nullable&lt;T&gt;</c>, or null when none is.</summary>
+    public bool[]? NullableMembers { get; }
 
     public string Name { get; }
 

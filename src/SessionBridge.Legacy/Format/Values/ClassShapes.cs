@@ -315,7 +315,7 @@ internal sealed class ClassShapes
         var list = (List<T>)v;
         var items = new T[list.Capacity];
         list.CopyTo(items);
-        return [items, list.Count, list.Count];
+        return [items, list.Count, ListVersion<T>.Get(list)];
     };
 
     private static Func<object, object?[]> PairValues<TKey, TValue>() => v =>
@@ -341,4 +341,48 @@ internal sealed class ClassShapes
 
     private static TResult Invoke<TResult>(string method, Type[] arguments) =>
         (TResult)typeof(ClassShapes).GetMethod(method, BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(arguments).Invoke(null, null)!;
+
+    /// <summary>
+    /// A list's private <c>_version</c>, which BinaryFormatter writes (and .NET Framework ignores when reading): kept so
+    /// that a list read from a stream is written back byte for byte. Falls back to the count if the field is missing.
+    /// </summary>
+    internal static class ListVersion<T>
+    {
+        private static bool s_missing;
+
+        public static int Get(List<T> list)
+        {
+            if (!s_missing)
+            {
+                try
+                {
+                    return Field(list);
+                }
+                catch (MissingFieldException)
+                {
+                    s_missing = true;
+                }
+            }
+
+            return list.Count;
+        }
+
+        public static void Set(List<T> list, int version)
+        {
+            if (!s_missing)
+            {
+                try
+                {
+                    Field(list) = version;
+                }
+                catch (MissingFieldException)
+                {
+                    s_missing = true;
+                }
+            }
+        }
+
+        [System.Runtime.CompilerServices.UnsafeAccessor(System.Runtime.CompilerServices.UnsafeAccessorKind.Field, Name = "_version")]
+        private static extern ref int Field(List<T> list);
+    }
 }

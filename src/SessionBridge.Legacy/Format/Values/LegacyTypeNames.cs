@@ -123,6 +123,14 @@ internal static class LegacyTypeNames
         return null;
     }
 
+    /// <summary>List`1 and Dictionary`2 of any element types, as collections of objects.</summary>
+    public static Type? ResolveCollectionOfObjects(TypeName name) => name.GetGenericTypeDefinition().FullName switch
+    {
+        "System.Collections.Generic.List`1" => typeof(List<object>),
+        "System.Collections.Generic.Dictionary`2" => typeof(Dictionary<object, object>),
+        _ => null,
+    };
+
     /// <summary>
     /// The CLR type a stream type name stands for: a core or built-in type, a mapped type, or arrays and the built-in
     /// generic collections of those. Null when the name is none of these (the value then reads as a

@@ -110,7 +110,8 @@ internal sealed class NrbfValueReader
         }
         else if (core && name.IsConstructedGenericType)
         {
-            var resolved = LegacyTypeNames.Resolve(name, _map);
+            // Built-in collections of unmapped types read with object elements (their records become views).
+            var resolved = LegacyTypeNames.Resolve(name, _map) ?? LegacyTypeNames.ResolveCollectionOfObjects(name);
             if (resolved is not null && resolved.IsGenericType)
             {
                 var definition = resolved.GetGenericTypeDefinition();
@@ -241,7 +242,8 @@ internal sealed class NrbfValueReader
             throw Fail($"{where} is a List whose size {size} does not fit its {capacity} items.");
         }
 
-        var list = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(elementType), capacity)!;
+        var listType = typeof(List<>).MakeGenericType(elementType);
+        var list = (IList)Activator.CreateInstance(listType, capacity)!;
         _done[record.Id] = list;
         if (items is not null)
         {
@@ -250,6 +252,11 @@ internal sealed class NrbfValueReader
             {
                 _ = list.Add(Read(elements[i], elementType, depth + 1, $"{where}[{i}]"));
             }
+        }
+
+        if (record.HasMember("_version") && record.GetRawValue("_version") is int version)
+        {
+            _ = typeof(ClassShapes.ListVersion<>).MakeGenericType(elementType).GetMethod("Set")!.Invoke(null, [list, version]);
         }
 
         return list;

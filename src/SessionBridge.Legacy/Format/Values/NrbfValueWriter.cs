@@ -27,6 +27,7 @@ internal sealed class NrbfValueWriter
     private readonly Dictionary<object, int> _ids = new(ReferenceEqualityComparer.Instance);
     private readonly Queue<(object Value, int Id)> _queue = new();
     private readonly Dictionary<string, int> _libraries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _stringIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Id, ClassShape Shape)> _layouts = new(StringComparer.Ordinal);
     private int _nextId = 1;
 
@@ -73,6 +74,22 @@ internal sealed class NrbfValueWriter
     private void WriteClass(object value, int id)
     {
         var shape = _shapes.Get(value) ?? throw NotWritable(value);
+        var values = shape.GetValues(value);
+        if (shape.NullableMembers is { } nullable)
+        {
+            // A Nullable<T> field holding a value is described by the value's type, as BinaryFormatter does.
+            var kinds = (MemberKind[])shape.Kinds.Clone();
+            for (var i = 0; i < kinds.Length; i++)
+            {
+                if (nullable[i] && values[i] is { } present)
+                {
+                    kinds[i] = MemberKind.ForClass(present.GetType(), _shapes.Map)!;
+                }
+            }
+
+            shape = new ClassShape(shape.Name, shape.Library, shape.MemberNames, kinds, shape.GetValues);
+        }
+
         if (_layouts.TryGetValue(shape.Name, out var layout) && layout.Shape.SameMembers(shape))
         {
             WriteByte(0x01);
@@ -116,7 +133,6 @@ internal sealed class NrbfValueWriter
             }
         }
 
-        var values = shape.GetValues(value);
         for (var i = 0; i < values.Length; i++)
         {
             WriteMember(values[i], shape.Kinds[i], shape.Name, shape.MemberNames[i]);
@@ -162,8 +178,16 @@ internal sealed class NrbfValueWriter
                 return;
             }
 
+            // Every new string instance takes an id; a value already written is referenced (BinaryFormatter does both).
             var stringId = _nextId++;
             _ids[s] = stringId;
+            if (_stringIds.TryGetValue(s, out var sameValue))
+            {
+                WriteReference(sameValue);
+                return;
+            }
+
+            _stringIds[s] = stringId;
             WriteByte(0x06);
             WriteInt32(stringId);
             WriteString(s);
@@ -182,8 +206,14 @@ internal sealed class NrbfValueWriter
                 return;
             }
 
-            WriteClass(value, -_nextId++);
-            return;
+            if (kind.BinaryType != MemberKind.Object)
+            {
+                // A struct where its own type is declared is written inline, with a negative id.
+                WriteClass(value, -_nextId++);
+                return;
+            }
+
+            // A boxed struct where object is declared is a record of its own, referenced like an object.
         }
 
         if (value is LegacyObject view)
