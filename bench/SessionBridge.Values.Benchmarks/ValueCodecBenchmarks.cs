@@ -37,6 +37,8 @@ public class ValueCodecBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        // BenchmarkDotNet builds its own host project, which does not inherit EnableUnsafeBinaryFormatterSerialization.
+        AppContext.SetSwitch("System.Runtime.Serialization.EnableUnsafeBinaryFormatterSerialization", true);
         _cart = new Cart
         {
             CartId = Guid.Parse("19b60c82-7aca-dbea-ba35-eae98a074e71"),
@@ -62,6 +64,14 @@ public class ValueCodecBenchmarks
     [Benchmark, BenchmarkCategory("Decode Cart(50)")]
     public object? DecodeCart_SessionBridge() => _serializer.Deserialize(_cartPayload);
 
+    /// <summary>System.Formats.Nrbf alone (records only, no objects): the floor under SessionBridge's decoder.</summary>
+    [Benchmark, BenchmarkCategory("Decode Cart(50)")]
+    public object DecodeCart_NrbfDecoderOnly()
+    {
+        using var stream = new MemoryStream(_cartBytes, writable: false);
+        return System.Formats.Nrbf.NrbfDecoder.Decode(stream);
+    }
+
     [Benchmark(Baseline = true), BenchmarkCategory("Encode Cart(50)")]
     public byte[] EncodeCart_BinaryFormatter() => BfSerialize(_cart);
 
@@ -73,6 +83,14 @@ public class ValueCodecBenchmarks
 
     [Benchmark, BenchmarkCategory("Decode UserProfile")]
     public object? DecodeProfile_SessionBridge() => _serializer.Deserialize(_profilePayload);
+
+    /// <summary>System.Formats.Nrbf alone (records only, no objects): the floor under SessionBridge's decoder.</summary>
+    [Benchmark, BenchmarkCategory("Decode UserProfile")]
+    public object DecodeProfile_NrbfDecoderOnly()
+    {
+        using var stream = new MemoryStream(_profileBytes, writable: false);
+        return System.Formats.Nrbf.NrbfDecoder.Decode(stream);
+    }
 
     [Benchmark(Baseline = true), BenchmarkCategory("Encode UserProfile")]
     public byte[] EncodeProfile_BinaryFormatter() => BfSerialize(_profile);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Formats.Nrbf;
@@ -25,6 +26,9 @@ namespace SessionBridge.Legacy.Format.Values;
 /// </remarks>
 public sealed class LegacyValueSerializer
 {
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
     private readonly ClassShapes _shapes;
 
     /// <summary>Creates a serializer over a type map.</summary>
@@ -103,9 +107,22 @@ public sealed class LegacyValueSerializer
         }
 
         EnsureSerializable(value.GetType(), null);
-        var writer = new NrbfValueWriter(_shapes);
-        writer.WriteRoot(value);
-        return new SerializedObject(writer.WrittenSpan.ToArray());
+        // One growing buffer per thread: only the result is allocated per call. Serialize never re-enters itself.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        try
+        {
+            var writer = new NrbfValueWriter(_shapes, buffer);
+            writer.WriteRoot(value);
+            return new SerializedObject(buffer.WrittenSpan.ToArray());
+        }
+        finally
+        {
+            if (buffer.Capacity > 1024 * 1024)
+            {
+                t_buffer = null; // do not keep a huge buffer alive
+            }
+        }
     }
 
     /// <summary>

@@ -54,7 +54,11 @@ internal sealed class MappedType
 }
 
 /// <summary>A serialized field of a mapped type.</summary>
-internal sealed record MappedMember(string LegacyName, FieldInfo Field);
+internal sealed record MappedMember(string LegacyName, FieldInfo Field)
+{
+    /// <summary>Where a value is, for error messages: <c>Type.field</c>.</summary>
+    public string Path { get; } = Field.DeclaringType?.Name + "." + LegacyName;
+}
 
 /// <summary>Numeric translation of an enum mapped by name.</summary>
 internal sealed class EnumTranslation

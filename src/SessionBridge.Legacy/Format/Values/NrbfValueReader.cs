@@ -184,7 +184,7 @@ internal sealed class NrbfValueReader
                 continue; // A field the mapped type does not have: BinaryFormatter's version tolerance ignores it too.
             }
 
-            var value = Read(record.GetRawValue(member), target.Field.FieldType, depth + 1, $"{mapped.LegacyName}.{member}");
+            var value = Read(record.GetRawValue(member), target.Field.FieldType, depth + 1, target.Path);
             if (value is not null || !target.Field.FieldType.IsValueType || Nullable.GetUnderlyingType(target.Field.FieldType) is not null)
             {
                 target.Field.SetValue(instance, value);
@@ -242,24 +242,46 @@ internal sealed class NrbfValueReader
             throw Fail($"{where} is a List whose size {size} does not fit its {capacity} items.");
         }
 
-        var listType = typeof(List<>).MakeGenericType(elementType);
-        var list = (IList)Activator.CreateInstance(listType, capacity)!;
+        var factory = s_listFactories.GetOrAdd(elementType, CreateListFactory);
+        var list = factory.Create(capacity);
         _done[record.Id] = list;
         if (items is not null)
         {
             var elements = RawElements(items, depth, where);
             for (var i = 0; i < size; i++)
             {
-                _ = list.Add(Read(elements[i], elementType, depth + 1, $"{where}[{i}]"));
+                _ = list.Add(Read(elements[i], elementType, depth + 1, where));
             }
         }
 
         if (record.HasMember("_version") && record.GetRawValue("_version") is int version)
         {
-            _ = typeof(ClassShapes.ListVersion<>).MakeGenericType(elementType).GetMethod("Set")!.Invoke(null, [list, version]);
+            factory.SetVersion(list, version);
         }
 
         return list;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ListFactory> s_listFactories = new();
+
+    private static ListFactory CreateListFactory(Type elementType) =>
+        (ListFactory)typeof(ListFactory<>).MakeGenericType(elementType).GetField("Instance")!.GetValue(null)!;
+
+    /// <summary>Creates lists of one element type without reflection on each read.</summary>
+    private abstract class ListFactory
+    {
+        public abstract IList Create(int capacity);
+
+        public abstract void SetVersion(IList list, int version);
+    }
+
+    private sealed class ListFactory<T> : ListFactory
+    {
+        public static readonly ListFactory<T> Instance = new();
+
+        public override IList Create(int capacity) => new List<T>(capacity);
+
+        public override void SetVersion(IList list, int version) => ClassShapes.ListVersion<T>.Set((List<T>)list, version);
     }
 
     private object? ReadDictionary(ClassRecord record, Type dictionaryType, Type keyType, Type valueType, int depth, string where)
@@ -354,7 +376,7 @@ internal sealed class NrbfValueReader
             var elements = RawElements(items, depth, where);
             for (var i = 0; i < size; i++)
             {
-                _ = list.Add(Read(elements[i], typeof(object), depth + 1, $"{where}[{i}]"));
+                _ = list.Add(Read(elements[i], typeof(object), depth + 1, where));
             }
         }
 
@@ -370,6 +392,13 @@ internal sealed class NrbfValueReader
 
         var length = CheckLength(record, where);
         Enter(depth, 0, where);
+        if (TryGetPrimitiveArray(record) is { } direct)
+        {
+            Enter(depth, length, where);
+            _done[record.Id] = direct;
+            return CheckTarget(direct, target, where)!;
+        }
+
         var elementName = record.TypeName.GetElementType();
         var primitive = LegacyTypeNames.IsCoreAssembly(elementName.AssemblyName) && !elementName.IsArray && !elementName.IsConstructedGenericType
             ? LegacyTypeNames.Resolve(elementName, _map)
@@ -388,7 +417,7 @@ internal sealed class NrbfValueReader
         var elements = RawElements(record, depth, where);
         for (var i = 0; i < elements.Length; i++)
         {
-            var value = Read(elements[i], elementType, depth + 1, $"{where}[{i}]");
+            var value = Read(elements[i], elementType, depth + 1, where);
             if (value is not null)
             {
                 array.SetValue(value, i);
@@ -397,6 +426,23 @@ internal sealed class NrbfValueReader
 
         return CheckTarget(array, target, where)!;
     }
+
+    /// <summary>Arrays of the common primitives and strings, read without comparing type names.</summary>
+    private static Array? TryGetPrimitiveArray(ArrayRecord record) => record switch
+    {
+        SZArrayRecord<string> a => a.GetArray(allowNulls: true),
+        SZArrayRecord<byte> a => a.GetArray(),
+        SZArrayRecord<int> a => a.GetArray(),
+        SZArrayRecord<long> a => a.GetArray(),
+        SZArrayRecord<double> a => a.GetArray(),
+        SZArrayRecord<bool> a => a.GetArray(),
+        SZArrayRecord<char> a => a.GetArray(),
+        SZArrayRecord<decimal> a => a.GetArray(),
+        SZArrayRecord<DateTime> a => a.GetArray(),
+        SZArrayRecord<short> a => a.GetArray(),
+        SZArrayRecord<float> a => a.GetArray(),
+        _ => null,
+    };
 
     private object?[] RawElements(ArrayRecord record, int depth, string where)
     {

@@ -31,10 +31,10 @@ internal sealed class NrbfValueWriter
     private readonly Dictionary<string, (int Id, ClassShape Shape)> _layouts = new(StringComparer.Ordinal);
     private int _nextId = 1;
 
-    public NrbfValueWriter(ClassShapes shapes, int initialCapacity = 256)
+    public NrbfValueWriter(ClassShapes shapes, ArrayBufferWriter<byte> output)
     {
         _shapes = shapes;
-        _out = new ArrayBufferWriter<byte>(initialCapacity);
+        _out = output;
     }
 
     public ReadOnlySpan<byte> WrittenSpan => _out.WrittenSpan;
