@@ -2,6 +2,9 @@ using System.Formats.Nrbf;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using SessionBridge.Legacy.Format;
+using SessionBridge.Legacy.Format.Values;
+
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("SessionBridge.Legacy.Values.Tests")]
 
 namespace SessionBridge.Tool;
 
@@ -148,6 +151,8 @@ internal static class SessionJson
                 return ((ulong)p).ToString(invariant);
             case SerializedObject o:
                 return ObjectToJson(o);
+            case LegacyObject or System.Collections.IEnumerable when value is not string:
+                return DataToJson(value, new LegacyTypeMap(), 0);
             default:
                 return value.ToString();
         }
@@ -163,14 +168,21 @@ internal static class SessionJson
         return new JsonObject { ["bitsHex"] = bitsHex, ["readable"] = readable };
     }
 
-    /// <summary>An NRBF value as <c>{ clrType, assembly }</c>, read safely: no type is loaded.</summary>
-    private static JsonObject ObjectToJson(SerializedObject value)
+    /// <summary>Decodes type-20 values for <see cref="ObjectToJson"/>: built-in shapes only, every other record as a view.</summary>
+    private static readonly LegacyValueSerializer s_viewSerializer = new(new LegacyTypeMap());
+
+    /// <summary>
+    /// An NRBF value in the vectors' <c>Object</c> convention, <c>{ clrType, assembly, data }</c>, read safely: no type
+    /// is loaded. Enums of types the map does not know have a <c>null</c> name (the stream holds only the number).
+    /// </summary>
+    public static JsonObject ObjectToJson(SerializedObject value, LegacyValueSerializer? serializer = null)
     {
+        JsonObject result;
         try
         {
             using var stream = new MemoryStream(value.Payload.ToArray(), writable: false);
             var root = NrbfDecoder.Decode(stream);
-            return new JsonObject
+            result = new JsonObject
             {
                 ["clrType"] = root.TypeName.FullName,
                 ["assembly"] = root.TypeName.AssemblyName?.FullName,
@@ -180,6 +192,114 @@ internal static class SessionJson
             or EndOfStreamException or IOException or ArgumentException or OverflowException or System.Text.DecoderFallbackException)
         {
             return new JsonObject { ["clrType"] = null, ["assembly"] = null, ["error"] = "invalid NRBF stream: " + ex.Message };
+        }
+
+        serializer ??= s_viewSerializer;
+        try
+        {
+            result["data"] = DataToJson(serializer.Deserialize(value), serializer.Map, 0);
+        }
+        catch (LegacySessionFormatException ex)
+        {
+            result["error"] = ex.Message;
+        }
+
+        return result;
+    }
+
+    /// <summary>A decoded type-20 value (or a part of it) as the vectors' <c>data</c>.</summary>
+    public static JsonNode? DataToJson(object? value, LegacyTypeMap map, int depth) =>
+        DataToJson(value, map, depth, new HashSet<object>(ReferenceEqualityComparer.Instance));
+
+    /// <summary>As above; an object met again on its own path prints as <c>"(cycle)"</c>.</summary>
+    private static JsonNode? DataToJson(object? value, LegacyTypeMap map, int depth, HashSet<object> path)
+    {
+        if (depth > 64)
+        {
+            return "(nested too deep)";
+        }
+
+        if (value is not null && !value.GetType().IsValueType && value is not string)
+        {
+            if (!path.Add(value))
+            {
+                return "(cycle)";
+            }
+
+            try
+            {
+                return ContainerToJson(value, map, depth, path);
+            }
+            finally
+            {
+                _ = path.Remove(value);
+            }
+        }
+
+        return ContainerToJson(value, map, depth, path);
+    }
+
+    private static JsonNode? ContainerToJson(object? value, LegacyTypeMap map, int depth, HashSet<object> path)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        switch (value)
+        {
+            case null:
+                return null;
+            case DateTime d:
+                return new JsonObject { ["ticks"] = d.Ticks.ToString(invariant), ["kind"] = d.Kind.ToString() };
+            case DateTimeOffset o:
+                return new JsonObject { ["ticks"] = o.Ticks.ToString(invariant), ["offsetMinutes"] = (int)o.Offset.TotalMinutes };
+            case Enum e:
+                var type = e.GetType();
+                return new JsonObject
+                {
+                    ["enumType"] = type == typeof(SessionBridge.Legacy.Stores.SessionStateActions)
+                        ? "System.Web.SessionState.SessionStateActions"
+                        : map.GetLegacyTypeName(type) ?? type.FullName,
+                    ["name"] = Enum.GetName(type, e),
+                    ["value"] = JsonValue.Create(Convert.ToInt64(e, invariant)),
+                };
+            case byte[] bytes:
+                return Convert.ToHexString(bytes);
+            case string or int or byte or sbyte or short or ushort or uint or bool or decimal or char or float or double or long or ulong or TimeSpan or Guid:
+                return ValueToJson(value, out _);
+            case LegacyObject view when view.FieldNames is ["value__"]:
+                return new JsonObject { ["enumType"] = view.TypeName, ["name"] = null, ["value"] = DataToJson(view["value__"], map, depth + 1, path) };
+            case LegacyObject view:
+                var fields = new JsonObject();
+                foreach (var name in view.FieldNames)
+                {
+                    fields[name] = DataToJson(view[name], map, depth + 1, path);
+                }
+
+                return fields;
+            case System.Collections.IDictionary dictionary:
+                var pairs = new JsonArray();
+                foreach (System.Collections.DictionaryEntry entry in dictionary)
+                {
+                    pairs.Add(new JsonObject { ["key"] = DataToJson(entry.Key, map, depth + 1, path), ["value"] = DataToJson(entry.Value, map, depth + 1, path) });
+                }
+
+                return pairs;
+            case System.Collections.IEnumerable sequence:
+                var array = new JsonArray();
+                foreach (var element in sequence)
+                {
+                    array.Add(DataToJson(element, map, depth + 1, path));
+                }
+
+                return array;
+            default:
+                // A mapped object: its serialized fields, named as declared (the tool's own map renames nothing).
+                var members = new JsonObject();
+                foreach (var field in value.GetType().GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public |
+                    System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly))
+                {
+                    members[field.Name] = DataToJson(field.GetValue(value), map, depth + 1, path);
+                }
+
+                return members;
         }
     }
 

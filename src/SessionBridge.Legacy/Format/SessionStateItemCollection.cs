@@ -1,4 +1,5 @@
 using System.Globalization;
+using SessionBridge.Legacy.Format.Values;
 
 namespace SessionBridge.Legacy.Format;
 
@@ -70,6 +71,15 @@ public sealed class SessionStateItemCollection
     /// </summary>
     public bool Dirty { get; set; }
 
+    /// <summary>
+    /// Reads and writes values of type code 20 as objects: when set, reading such a value returns an instance of a
+    /// mapped type, a built-in shape or a read-only <see cref="LegacyObject"/> view instead of a
+    /// <see cref="SerializedObject"/>, and objects of mapped types and built-in shapes can be stored (they are encoded
+    /// when the session is written, so changes made after storing them are saved, as in System.Web). When
+    /// <see langword="null"/> (the default), type-20 values are <see cref="SerializedObject"/>s.
+    /// </summary>
+    public LegacyValueSerializer? ValueSerializer { get; set; }
+
     /// <summary>The keys in collection order; the null key appears as <see langword="null"/>.</summary>
     public IReadOnlyList<string?> Keys
     {
@@ -107,7 +117,7 @@ public sealed class SessionStateItemCollection
                 ValueCodec.EnsureValidText(name, name, "key");
             }
 
-            ValueCodec.EnsureWritable(value, name);
+            ValueCodec.EnsureWritable(value, name, ValueSerializer);
             var index = IndexOf(name);
             _verbatim = default;
             if (index < 0)
@@ -138,7 +148,7 @@ public sealed class SessionStateItemCollection
         set
         {
             CheckIndex(index);
-            ValueCodec.EnsureWritable(value, _entries[index].Key);
+            ValueCodec.EnsureWritable(value, _entries[index].Key, ValueSerializer);
             _verbatim = default;
             _entries[index] = new Entry(_entries[index].Key, value);
             Dirty = true;
@@ -189,8 +199,9 @@ public sealed class SessionStateItemCollection
             return RawSlot(entry);
         }
 
-        var buffer = new byte[ValueCodec.GetEncodedSize(entry.Value)];
-        ValueCodec.Write(entry.Value, buffer);
+        var value = Encodable(entry.Value);
+        var buffer = new byte[ValueCodec.GetEncodedSize(value)];
+        ValueCodec.Write(value, buffer);
         return buffer;
     }
 
@@ -240,6 +251,11 @@ public sealed class SessionStateItemCollection
         if (entry.IsRaw)
         {
             var value = ValueCodec.Read(_values, entry.RawStart, entry.RawEnd);
+            if (value is SerializedObject serialized && ValueSerializer is { } serializer)
+            {
+                value = serializer.Deserialize(serialized);
+            }
+
             entry = new Entry(entry.Key, value);
 
             // System.Web re-encodes a value once it was read (an unknown type byte becomes Null, a long slot shrinks).
@@ -252,6 +268,20 @@ public sealed class SessionStateItemCollection
         }
 
         return entry.Value;
+    }
+
+    /// <summary>A value in a form <see cref="ValueCodec"/> writes: objects other than SerializedObject are encoded.</summary>
+    private object? Encodable(object? value)
+    {
+        if (ValueCodec.GetTypeCode(value) != SessionValueTypeCode.Object || value is SerializedObject)
+        {
+            return value;
+        }
+
+        return ValueSerializer is { } serializer
+            ? serializer.Serialize(value!)
+            : throw new InvalidOperationException(
+                $"The value of type '{value!.GetType()}' was stored with a LegacyValueSerializer that has since been removed; set ValueSerializer again to write it.");
     }
 
     private ReadOnlyMemory<byte> RawSlot(in Entry entry)
@@ -551,13 +581,21 @@ public sealed class SessionStateItemCollection
         var size = 8 + (4 * _count);
         for (var i = 0; i < _count; i++)
         {
-            ref readonly var entry = ref _entries[i];
+            ref var entry = ref _entries[i];
             if (entry.Key is { } key)
             {
                 size += ValueCodec.GetStringSize(key);
             }
 
-            size += entry.IsRaw ? RawSlot(entry).Length : ValueCodec.GetEncodedSize(entry.Value);
+            if (!entry.IsRaw)
+            {
+                // Objects are encoded now, at write time, so changes made after they were stored are saved.
+                entry.Encoded = ValueCodec.GetTypeCode(entry.Value) == SessionValueTypeCode.Object && entry.Value is not SerializedObject
+                    ? (SerializedObject?)Encodable(entry.Value)
+                    : null;
+            }
+
+            size += entry.IsRaw ? RawSlot(entry).Length : ValueCodec.GetEncodedSize(entry.Encoded ?? entry.Value);
         }
 
         return size;
@@ -606,7 +644,7 @@ public sealed class SessionStateItemCollection
             }
             else
             {
-                position += ValueCodec.Write(entry.Value, destination[position..]);
+                position += ValueCodec.Write(entry.Encoded ?? entry.Value, destination[position..]);
             }
 
             System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(offsets[(4 * i)..], position - valuesStart);
@@ -624,6 +662,9 @@ public sealed class SessionStateItemCollection
         public int RawStart;
         public int RawEnd;
         public bool IsRaw;
+
+        // The encoding of an object value, made by GetSerializedSize for the Write that follows it.
+        public SerializedObject? Encoded;
 
         public Entry(string? key, object? value)
         {

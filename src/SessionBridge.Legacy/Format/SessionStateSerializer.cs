@@ -62,6 +62,33 @@ public static class SessionStateSerializer
         return new SessionStateData(timeout, items, staticObjects);
     }
 
+    /// <summary>
+    /// Reads a session blob whose type-20 values are read and written as objects through a
+    /// <see cref="Values.LegacyValueSerializer"/> (see <see cref="SessionStateItemCollection.ValueSerializer"/>).
+    /// </summary>
+    /// <inheritdoc cref="Deserialize(ReadOnlyMemory{byte}, bool, int)"/>
+    /// <param name="blob">The stored bytes.</param>
+    /// <param name="valueSerializer">Decodes and encodes the type-20 values.</param>
+    /// <param name="compressed">Whether the legacy application has <c>compressionEnabled="true"</c>.</param>
+    /// <param name="maxUncompressedLength">The largest inflated size accepted for a compressed blob.</param>
+    public static SessionStateData Deserialize(ReadOnlyMemory<byte> blob, Values.LegacyValueSerializer valueSerializer, bool compressed = false, int maxUncompressedLength = DefaultMaxUncompressedLength)
+    {
+        ArgumentNullException.ThrowIfNull(valueSerializer);
+        var data = Deserialize(blob, compressed, maxUncompressedLength);
+        data.Items.ValueSerializer = valueSerializer;
+        return data;
+    }
+
+    /// <summary>Reads the bare item collection, with its type-20 values read and written through a serializer.</summary>
+    /// <exception cref="LegacySessionFormatException">The bytes are not a valid item collection.</exception>
+    public static SessionStateItemCollection DeserializeItems(ReadOnlyMemory<byte> bytes, Values.LegacyValueSerializer valueSerializer)
+    {
+        ArgumentNullException.ThrowIfNull(valueSerializer);
+        var items = DeserializeItems(bytes);
+        items.ValueSerializer = valueSerializer;
+        return items;
+    }
+
     /// <summary>Reads the bare item collection (what Microsoft.Web.RedisSessionStateProvider v5 stores).</summary>
     /// <exception cref="LegacySessionFormatException">The bytes are not a valid item collection.</exception>
     public static SessionStateItemCollection DeserializeItems(ReadOnlyMemory<byte> bytes)

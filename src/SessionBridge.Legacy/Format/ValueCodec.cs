@@ -180,7 +180,13 @@ internal static class ValueCodec
     /// Throws when a value cannot be written in a form the legacy application reads: a type other than the 19
     /// primitive types, <see langword="null"/> and <see cref="SerializedObject"/>, or text that is not valid UTF-16.
     /// </summary>
-    public static void EnsureWritable(object? value, string? key)
+    public static void EnsureWritable(object? value, string? key) => EnsureWritable(value, key, serializer: null);
+
+    /// <summary>
+    /// Throws when a value cannot be written in a form the legacy application reads; with a serializer, objects of its
+    /// mapped types and built-in shapes are writable too (they are encoded when the session is written).
+    /// </summary>
+    public static void EnsureWritable(object? value, string? key, Values.LegacyValueSerializer? serializer)
     {
         switch (value)
         {
@@ -196,10 +202,17 @@ internal static class ValueCodec
             default:
                 if (GetTypeCode(value) == SessionValueTypeCode.Object)
                 {
+                    if (serializer is not null)
+                    {
+                        serializer.EnsureSerializable(value!.GetType(), key);
+                        break;
+                    }
+
                     throw new ArgumentException(
                         $"A value of type '{value!.GetType().FullName}' stored under key '{key}' cannot be written in a form the legacy application reads. " +
                         "Store one of the primitive types System.Web writes natively (string, the integer and floating-point types, bool, char, decimal, " +
-                        "DateTime, TimeSpan, Guid), null, or a SerializedObject holding the NRBF bytes the legacy application's BinaryFormatter wrote.",
+                        "DateTime, TimeSpan, Guid), null, or a SerializedObject holding the NRBF bytes the legacy application's BinaryFormatter wrote; " +
+                        "or give the collection a LegacyValueSerializer (SessionStateItemCollection.ValueSerializer) whose LegacyTypeMap maps this type.",
                         nameof(value));
                 }
 
