@@ -4,12 +4,15 @@ using SessionBridge.Sample;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// The store is chosen by configuration: LegacySession:Store = InMemory (the default, embedded in this process) or
-// DistributedCache (here over AddDistributedMemoryCache; any IDistributedCache works).
+// The store is chosen by configuration: LegacySession:Store = InMemory (the default, embedded in this process),
+// DistributedCache (here over AddDistributedMemoryCache; any IDistributedCache works) or StateServer (the ASP.NET state
+// server, or SessionBridge's, at LegacySession:StateServer:ConnectionString, e.g. tcpip=127.0.0.1:42424, for the legacy
+// application LegacySession:StateServer:ApplicationId, e.g. /LM/W3SVC/1/ROOT/MyApp).
 builder.Services.AddDistributedMemoryCache();
 builder.Services.AddLegacySession(builder.Configuration.GetSection("LegacySession"))
     .AddInMemoryStore()
-    .AddDistributedCacheStore();
+    .AddDistributedCacheStore()
+    .AddStateServerStore();
 builder.Services.AddHealthChecks().AddLegacySessionStore();
 
 var app = builder.Build();
