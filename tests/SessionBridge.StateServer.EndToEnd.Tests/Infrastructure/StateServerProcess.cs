@@ -11,13 +11,15 @@ namespace SessionBridge.StateServer.EndToEnd.Tests.Infrastructure;
 public sealed class StateServerProcess : IDisposable
 {
     private readonly string[] _arguments;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    private StateServerProcess(int port, string[] arguments)
+    private StateServerProcess(int port, string[] arguments, IReadOnlyDictionary<string, string> environment)
     {
         Port = port;
         _arguments = arguments;
+        _environment = environment;
     }
 
     public int Port { get; }
@@ -35,9 +37,11 @@ public sealed class StateServerProcess : IDisposable
         }
     }
 
-    public static async Task<StateServerProcess> StartAsync(params string[] arguments)
+    public static Task<StateServerProcess> StartAsync(params string[] arguments) => StartAsync(new Dictionary<string, string>(), arguments);
+
+    public static async Task<StateServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var server = new StateServerProcess(Ports.Free(), arguments);
+        var server = new StateServerProcess(Ports.Free(), arguments, environment);
         try
         {
             await server.StartAsync();
@@ -63,6 +67,11 @@ public sealed class StateServerProcess : IDisposable
         foreach (var argument in (string[])["--port", Port.ToString(CultureInfo.InvariantCulture), .. _arguments])
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in _environment)
+        {
+            start.Environment[key] = value;
         }
 
         start.Environment["Logging__LogLevel__Default"] = "Warning";
