@@ -25,7 +25,7 @@ namespace SessionBridge.StateServer;
 /// </para>
 /// <para>
 /// Semantics follow <see cref="StateServerEngine"/>: 404/423/200 as Microsoft's server, <c>ActionFlags: 1</c> once for
-/// an uninitialized item, an uninitialized PUT never overwrites an item, a write without a cookie inserts. Differences:
+/// an uninitialized item, an uninitialized PUT never overwrites an item, a write without a cookie (a new item) does not replace a locked one. Differences:
 /// <c>Timeout: 0</c> (never expires) is kept as one year, the store's longest; HEAD reads the item to tell 404 from 200.
 /// </para>
 /// </remarks>
@@ -251,13 +251,13 @@ internal sealed class StoreStateServerBackend : IStateServerBackend
         }
 
         data.Timeout = storeTimeout;
-        if (cookie == -1)
+        var current = await store.GetItemAsync(sessionId, exclusive: false, cancellationToken).ConfigureAwait(false);
+        if (current.Status == SessionStoreStatus.Locked && cookie == -1)
         {
-            await store.SetAndReleaseItemExclusiveAsync(sessionId, data, lockId: null, newItem: true, cancellationToken).ConfigureAwait(false);
-            return StateServerResponse.Ok;
+            // A write without a cookie never replaces a locked item.
+            return Locked(current);
         }
 
-        var current = await store.GetItemAsync(sessionId, exclusive: false, cancellationToken).ConfigureAwait(false);
         if (current.Status != SessionStoreStatus.Locked)
         {
             // Not locked (or gone): Microsoft's server writes, whatever the cookie.

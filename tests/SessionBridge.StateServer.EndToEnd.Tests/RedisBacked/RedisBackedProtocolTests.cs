@@ -63,6 +63,9 @@ public sealed class RedisBackedProtocolTests
         stale.Items["Count"] = 99;
         Assert.False(await b.SetAndReleaseItemExclusiveAsync(Id, stale, wrong, newItem: false, Token));
 
+        // A write without a cookie (a "new item") never replaces a locked item.
+        Assert.False(await b.SetAndReleaseItemExclusiveAsync(Id, stale, lockId: null, newItem: true, Token));
+
         // The cookie is derived from the lock in Redis, not remembered by the process: a restart keeps it valid.
         server.Kill();
         await server.StartAsync();
