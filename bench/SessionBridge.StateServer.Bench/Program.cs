@@ -11,7 +11,10 @@ using SessionBridge.Legacy.Stores.StateServer;
 // Load harness: our state server (a separate process, as deployed) under a PUT/GET/acquire/release mix.
 // Each cycle on one session: GET acquire, PUT (write + release), GET, GET acquire, GET release.
 // Usage: SessionBridge.StateServer.Bench [--seconds 5] [--warmup 1] [--connections 1,8] [--output file.md]
+//                                       [--store memory|redis --redis <configuration>] (passed to the server)
 var seconds = 5;
+string[] serverArguments = [];
+var backing = "in-memory";
 var warmup = 1;
 int[] connectionCounts = [1, 8];
 string? output = null;
@@ -23,24 +26,26 @@ for (var i = 0; i < args.Length; i++)
         case "--warmup": warmup = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--connections": connectionCounts = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
         case "--output": output = args[++i]; break;
+        case "--store": serverArguments = [.. serverArguments, "--store", args[++i]]; backing = args[i] == "redis" ? "Redis" : "in-memory"; break;
+        case "--redis": serverArguments = [.. serverArguments, "--redis", args[++i]]; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
 
 var port = FreePort();
-using var server = StartServer(port);
+using var server = StartServer(port, serverArguments);
 try
 {
     var rows = new List<string>();
     foreach (var connections in connectionCounts)
     {
         var raw = await RunAsync(connections, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), (c, s, d, ct) => RawWorkerAsync(port, c, s, d, ct));
-        rows.Add(Row("server, raw [MS-ASP] requests", connections, raw));
+        rows.Add(Row($"server ({backing}), raw [MS-ASP] requests", connections, raw));
         Console.WriteLine(rows[^1]);
         var store = await RunAsync(connections, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), (c, s, d, ct) => StoreWorkerAsync(port, c, s, d, ct));
-        rows.Add(Row("server via StateServerSessionStore", connections, store));
+        rows.Add(Row($"server ({backing}) via StateServerSessionStore", connections, store));
         Console.WriteLine(rows[^1]);
-        rows.Add($"| client store overhead per request, {connections} conn. | | mean {(store.MeanMicros - raw.MeanMicros):0.0} µs more than raw | | |");
+        rows.Add($"| client store overhead per request ({backing}), {connections} conn. | | mean {(store.MeanMicros - raw.MeanMicros):0.0} µs more than raw | | |");
         Console.WriteLine(rows[^1]);
     }
 
@@ -203,7 +208,7 @@ static async Task StoreWorkerAsync(int port, int connection, long[] samples, Cou
     }
 }
 
-static Process StartServer(int port)
+static Process StartServer(int port, string[] arguments)
 {
     var dll = Path.Combine(AppContext.BaseDirectory, "SessionBridge.StateServer.dll");
     var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -214,6 +219,11 @@ static Process StartServer(int port)
     start.ArgumentList.Add(dll);
     start.ArgumentList.Add("--port");
     start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+    foreach (var argument in arguments)
+    {
+        start.ArgumentList.Add(argument);
+    }
+
     start.Environment["Logging__LogLevel__Default"] = "Warning";
     start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
     var process = Process.Start(start)!;

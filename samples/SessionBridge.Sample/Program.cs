@@ -5,9 +5,11 @@ using SessionBridge.Sample;
 var builder = WebApplication.CreateBuilder(args);
 
 // The store is chosen by configuration: LegacySession:Store = InMemory (the default, embedded in this process),
-// DistributedCache (here over AddDistributedMemoryCache; any IDistributedCache works) or Redis (shares sessions with a
+// DistributedCache (here over AddDistributedMemoryCache; any IDistributedCache works), Redis (shares sessions with a
 // legacy app on Microsoft.Web.RedisSessionStateProvider: LegacySession:Redis:Configuration and
-// LegacySession:ApplicationName, the provider's connectionString and applicationName).
+// LegacySession:ApplicationName, the provider's connectionString and applicationName) or StateServer (the ASP.NET state
+// server, or SessionBridge's, at LegacySession:StateServer:ConnectionString, e.g. tcpip=127.0.0.1:42424, for the legacy
+// application LegacySession:StateServer:ApplicationId, e.g. /LM/W3SVC/1/ROOT/MyApp).
 builder.Services.AddDistributedMemoryCache();
 builder.Services.AddLegacySession(builder.Configuration.GetSection("LegacySession"))
     .AddInMemoryStore()
@@ -16,7 +18,8 @@ builder.Services.AddLegacySession(builder.Configuration.GetSection("LegacySessio
     {
         o.Configuration = builder.Configuration["LegacySession:Redis:Configuration"];
         o.ApplicationName = builder.Configuration["LegacySession:ApplicationName"] ?? "/";
-    });
+    })
+    .AddStateServerStore();
 builder.Services.AddHealthChecks().AddLegacySessionStore();
 
 var app = builder.Build();

@@ -6,13 +6,16 @@ using SessionBridge.StateServer;
 const string Usage = """
     SessionBridge state server: an [MS-ASP] state server (aspnet_state.exe replacement).
 
-    Usage: SessionBridge.StateServer [--port 42424] [--allow-remote <address-or-cidr>]... [--store memory]
+    Usage: SessionBridge.StateServer [--port 42424] [--allow-remote <address-or-cidr>]...
+                                     [--store memory|redis] [--redis <configuration>]
                                      [--max-connections N]
                                      [--aspnet-version 4.0.30319] [--max-body-bytes N]
                                      [--request-timeout <seconds>] [--idle-timeout <seconds>]
 
+    --store redis keeps items in Redis (e.g. --redis 127.0.0.1:6379), so a restart loses nothing.
     Loopback only unless --allow-remote is given. Settings also bind from configuration and the environment,
-    e.g. StateServer__Port=42424, StateServer__AllowRemote__0=10.0.0.0/24.
+    e.g. StateServer__Port=42424, StateServer__AllowRemote__0=10.0.0.0/24, StateServer__Store=redis,
+    StateServer__Redis=127.0.0.1:6379.
     """;
 
 Dictionary<string, string?> settings;

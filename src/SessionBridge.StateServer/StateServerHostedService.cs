@@ -2,25 +2,55 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionBridge.Legacy.StateServer;
+using SessionBridge.Legacy.Stores.Redis;
 
 namespace SessionBridge.StateServer;
 
 /// <summary>Runs the listener inside the generic host (graceful shutdown on SIGTERM/Ctrl+C).</summary>
 internal sealed class StateServerHostedService : IHostedService, IAsyncDisposable
 {
-    private readonly StateServerEngine _engine;
+    private readonly IStateServerBackend _backend;
     private readonly StateServerMetrics _metrics;
     private readonly StateServerListener _listener;
+    private readonly ILogger _logger;
+    private readonly string _storage;
 
-    public StateServerHostedService(IOptions<StateServerOptions> options, TimeProvider time, ILogger<StateServerHostedService> logger)
+    public StateServerHostedService(IOptions<StateServerOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
-        _engine = new StateServerEngine(time);
-        _metrics = new StateServerMetrics(() => _engine.Count);
-        _listener = new StateServerListener(options.Value, _engine, time, logger, _metrics);
+        var settings = options.Value;
+        _logger = loggers.CreateLogger<StateServerHostedService>();
+        if (settings.UsesRedis)
+        {
+            var storeLogger = loggers.CreateLogger<RedisSessionStore>();
+            _backend = new StoreStateServerBackend(
+                application => new RedisSessionStore(
+                    new RedisSessionStoreOptions
+                    {
+                        Configuration = settings.Redis,
+                        ApplicationName = application,
+                        ExecutionTimeout = settings.RedisLockTimeout,
+                    },
+                    storeLogger,
+                    time),
+                settings.RedisApplicationName,
+                settings.CompressionEnabled,
+                time);
+            _storage = "redis (items survive restarts)";
+        }
+        else
+        {
+            _backend = new MemoryStateServerBackend(new StateServerEngine(time), ownsEngine: true);
+            _storage = "memory (a restart loses every item)";
+        }
+
+        var backend = _backend;
+        _metrics = new StateServerMetrics(() => backend.Count ?? 0);
+        _listener = new StateServerListener(settings, _backend, time, _logger, _metrics);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        StateServerLog.Storage(_logger, _storage);
         _listener.Start();
         return Task.CompletedTask;
     }
@@ -30,7 +60,7 @@ internal sealed class StateServerHostedService : IHostedService, IAsyncDisposabl
     public async ValueTask DisposeAsync()
     {
         await _listener.DisposeAsync().ConfigureAwait(false);
-        _engine.Dispose();
+        await _backend.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
     }
 }

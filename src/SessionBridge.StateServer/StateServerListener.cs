@@ -4,7 +4,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.StateServer;
+using SessionBridge.Legacy.Stores;
 
 namespace SessionBridge.StateServer;
 
@@ -16,7 +18,7 @@ namespace SessionBridge.StateServer;
 internal sealed class StateServerListener : IAsyncDisposable
 {
     private readonly StateServerOptions _options;
-    private readonly StateServerEngine _engine;
+    private readonly IStateServerBackend _backend;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly StateServerMetrics? _metrics;
@@ -31,10 +33,15 @@ internal sealed class StateServerListener : IAsyncDisposable
     private int _nextConnectionId;
 
     public StateServerListener(StateServerOptions options, StateServerEngine engine, TimeProvider time, ILogger logger, StateServerMetrics? metrics = null)
+        : this(options, new MemoryStateServerBackend(engine), time, logger, metrics)
+    {
+    }
+
+    public StateServerListener(StateServerOptions options, IStateServerBackend backend, TimeProvider time, ILogger logger, StateServerMetrics? metrics = null)
     {
         options.Validate();
         _options = options;
-        _engine = engine;
+        _backend = backend;
         _time = time;
         _logger = logger;
         _metrics = metrics;
@@ -246,7 +253,21 @@ internal sealed class StateServerListener : IAsyncDisposable
                     var status = StateServerRequestParser.TryParse(ref buffer, _limits, out var request, out var error);
                     if (status == StateServerParseStatus.Complete)
                     {
-                        var response = _engine.Process(request!);
+                        StateServerResponse response;
+                        try
+                        {
+                            response = await _backend.ProcessAsync(request!, _stopping.Token).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is SessionStoreUnavailableException or LegacySessionFormatException or OperationCanceledException)
+                        {
+                            // No status tells a System.Web client "try later" (it reads anything else as not found):
+                            // close without an answer, so the client reports the state server unavailable.
+                            StateServerLog.StorageFailed(_logger, remote, ex);
+                            _metrics?.Request(request!.Method, 0);
+                            close = true;
+                            break;
+                        }
+
                         _metrics?.Request(request!.Method, response.Status);
                         StateServerResponseWriter.Write(writer, response, _version);
                         answered = true;

@@ -32,4 +32,10 @@ internal static partial class StateServerLog
 
     [LoggerMessage(508, LogLevel.Information, "State server stopped")]
     public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(509, LogLevel.Warning, "The storage failed answering a request from {Remote}; closing the connection without an answer")]
+    public static partial void StorageFailed(ILogger logger, IPAddress? remote, Exception exception);
+
+    [LoggerMessage(510, LogLevel.Information, "State server storage: {Store}")]
+    public static partial void Storage(ILogger logger, string store);
 }

@@ -20,11 +20,35 @@ internal sealed class StateServerOptions
     /// </summary>
     public List<string> AllowRemote { get; set; } = [];
 
-    /// <summary>Where items live: <c>memory</c> (the default, like aspnet_state).</summary>
+    /// <summary>
+    /// Where items live: <c>memory</c> (the default, like aspnet_state: a restart loses every item) or <c>redis</c>
+    /// (SessionBridge's Redis store in the provider v5 layout: a restart loses nothing).
+    /// </summary>
     public string Store { get; set; } = "memory";
 
-    /// <summary>The Redis configuration for <c>--store redis</c> (reserved: the Redis-backed store is not in this build).</summary>
+    /// <summary>The StackExchange.Redis configuration for <c>--store redis</c>, e.g. <c>127.0.0.1:6379</c>.</summary>
     public string? Redis { get; set; }
+
+    /// <summary>
+    /// With <c>--store redis</c>: the Redis store's application name (key prefix) for every application; by default each
+    /// application's own id (e.g. <c>/LM/W3SVC/1/ROOT/MyApp</c>). Set it to the <c>ApplicationName</c> a Core
+    /// application's Redis store uses to share its sessions.
+    /// </summary>
+    public string? RedisApplicationName { get; set; }
+
+    /// <summary>
+    /// With <c>--store redis</c>: the lock's time to live in Redis, the legacy <c>executionTimeout</c> (default 110 s);
+    /// a lock its holder never releases (e.g. a web server that died) is gone after it.
+    /// </summary>
+    public TimeSpan RedisLockTimeout { get; set; } = TimeSpan.FromSeconds(110);
+
+    /// <summary>
+    /// With <c>--store redis</c>: whether clients compress session blobs (the legacy <c>compressionEnabled</c>); the
+    /// server must read them to convert them to the Redis layout. Default false.
+    /// </summary>
+    public bool CompressionEnabled { get; set; }
+
+    internal bool UsesRedis => string.Equals(Store, "redis", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The <c>X-AspNet-Version</c> value; System.Web clients need major version 2 or more.</summary>
     public string AspNetVersion { get; set; } = "4.0.30319";
@@ -65,10 +89,20 @@ internal sealed class StateServerOptions
             throw new InvalidOperationException($"StateServer:Port (--port) must be 0..65535, not {Port}.");
         }
 
-        if (!string.Equals(Store, "memory", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(Store, "memory", StringComparison.OrdinalIgnoreCase) && !UsesRedis)
+        {
+            throw new InvalidOperationException($"StateServer:Store (--store) '{Store}' is not a storage; use 'memory' (the default) or 'redis'.");
+        }
+
+        if (UsesRedis && string.IsNullOrWhiteSpace(Redis))
         {
             throw new InvalidOperationException(
-                $"StateServer:Store (--store) '{Store}' is not available in this build; use 'memory' (the Redis-backed store comes with the Redis store).");
+                "StateServer:Store (--store) is 'redis' but no Redis is set; add --redis <configuration> (StateServer:Redis), e.g. --redis 127.0.0.1:6379.");
+        }
+
+        if (UsesRedis && (RedisLockTimeout < TimeSpan.FromSeconds(1) || RedisLockTimeout.Ticks % TimeSpan.TicksPerSecond != 0))
+        {
+            throw new InvalidOperationException($"StateServer:RedisLockTimeout must be a whole number of seconds, at least 1; it is {RedisLockTimeout}.");
         }
 
         if (MaxBodyBytes < 1 || MaxHeadBytes < 256 || MaxHeaderCount < 1)

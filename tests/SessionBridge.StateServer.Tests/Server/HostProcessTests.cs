@@ -43,7 +43,8 @@ public sealed class HostProcessTests
     [InlineData("--port", "abc", "--port needs a whole number")]
     [InlineData("--bogus", "1", "Unknown option '--bogus'")]
     [InlineData("--allow-remote", "not-an-address", "is not an IP address or a CIDR network")]
-    [InlineData("--store", "redis", "is not available in this build")]
+    [InlineData("--store", "redis", "add --redis <configuration>")]
+    [InlineData("--store", "sqlserver", "use 'memory' (the default) or 'redis'")]
     public async Task Host_WithABadSetting_ExitsWithAMessageSayingWhatToFix(string option, string value, string message)
     {
         using var process = Start([option, value, "--port", FreePort().ToString(CultureInfo.InvariantCulture)], [], out var output);
