@@ -23,6 +23,8 @@ internal static class HomePage
         <tr><td><a href="/whoami">GET /whoami</a></td><td>ReadOnly: the user name, or 401.</td></tr>
         <tr><td><form method="post" action="/abandon"><button>POST /abandon</button></form></td><td>Required: abandons the session; the next request starts a new, empty one (with a new ID).</td></tr>
         <tr><td><a href="/slow?ms=3000">GET /slow?ms=3000</a></td><td>Required: holds the session's lock for 3 s. Open it in two tabs: the second waits for the first, as in System.Web.</td></tr>
+        <tr><td><form method="post" action="/cart/add?sku=SKU-1&amp;quantity=1&amp;price=9.99"><button>POST /cart/add?sku=SKU-1&amp;quantity=1&amp;price=9.99</button></form></td><td>Required: adds to the legacy app's <code>[Serializable]</code> <code>Cart</code>, mapped to this app's <code>Cart</code> type and stored as the BinaryFormatter stream the legacy app reads (no BinaryFormatter runs here).</td></tr>
+        <tr><td><a href="/cart">GET /cart</a></td><td>ReadOnly: the cart as JSON.</td></tr>
         <tr><td><a href="/session">GET /session</a></td><td>ReadOnly: the session's items as JSON (key, type, typeCode, value, valueHex: the bytes the legacy app reads).</td></tr>
         <tr><td><a href="/health">GET /health</a></td><td>The health check of the configured session store.</td></tr>
         </table>

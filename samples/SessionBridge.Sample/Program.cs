@@ -1,5 +1,6 @@
 using System.Globalization;
 using SessionBridge;
+using SessionBridge.Legacy.Format.Values;
 using SessionBridge.Sample;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,17 @@ builder.Services.AddLegacySession(builder.Configuration.GetSection("LegacySessio
     })
     .AddStateServerStore();
 builder.Services.AddHealthChecks().AddLegacySessionStore();
+
+// The legacy app's [Serializable] cart, read and written as this app's Cart: the names are those the legacy types'
+// BinaryFormatter writes (public fields Items, CartId, Sku, Quantity, Price of LegacyApp.Models.* in LegacyApp.dll).
+builder.Services.Configure<LegacySessionOptions>(o => o.Types
+    .Map<Cart>("LegacyApp.Models.Cart, LegacyApp, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null", m => m
+        .Field(nameof(Cart.Items), "Items")
+        .Field(nameof(Cart.CartId), "CartId"))
+    .Map<CartItem>("LegacyApp.Models.CartItem, LegacyApp, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null", m => m
+        .Field(nameof(CartItem.Sku), "Sku")
+        .Field(nameof(CartItem.Quantity), "Quantity")
+        .Field(nameof(CartItem.Price), "Price")));
 
 var app = builder.Build();
 
@@ -73,8 +85,35 @@ app.MapGet("/slow", async (HttpContext context, int? ms) =>
     return Results.Text($"Held session {session.SessionID[..4]}… for {hold} ms.");
 }).WithLegacySession(LegacySessionBehavior.Required);
 
-app.MapGet("/session", (HttpContext context) =>
-    Results.Text(SessionItemsJson.Write(context.GetLegacySession()), "application/json"))
+// The cart: a mapped [Serializable] object, stored as the NRBF stream the legacy app's BinaryFormatter reads.
+app.MapPost("/cart/add", (HttpContext context, string? sku, int? quantity, decimal? price) =>
+{
+    if (string.IsNullOrWhiteSpace(sku) || sku.Length > 50 || quantity is not (null or (>= 1 and <= 1000)) || price is not (null or (>= 0 and <= 1_000_000)))
+    {
+        return Results.Problem("Pass ?sku=SKU (1 to 50 characters), optionally &quantity=1..1000 and &price=0..1000000.", statusCode: StatusCodes.Status400BadRequest);
+    }
+
+    var session = context.GetLegacySession();
+    var cart = session["Cart"] as Cart ?? new Cart { CartId = Guid.NewGuid() };
+    var line = cart.Items.Find(i => i.Sku == sku);
+    if (line is null)
+    {
+        cart.Items.Add(new CartItem { Sku = sku, Quantity = quantity ?? 1, Price = price ?? 0 });
+    }
+    else
+    {
+        line.Quantity += quantity ?? 1;
+    }
+
+    session["Cart"] = cart;
+    return Results.Json(cart);
+}).WithLegacySession(LegacySessionBehavior.Required);
+
+app.MapGet("/cart", (HttpContext context) => Results.Json(context.GetLegacySession()["Cart"] as Cart ?? new Cart()))
+    .WithLegacySession(LegacySessionBehavior.ReadOnly);
+
+app.MapGet("/session", (HttpContext context, LegacyValueSerializer serializer) =>
+    Results.Text(SessionItemsJson.Write(context.GetLegacySession(), serializer), "application/json"))
     .WithLegacySession(LegacySessionBehavior.ReadOnly);
 
 app.Run();

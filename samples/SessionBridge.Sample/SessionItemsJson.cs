@@ -5,6 +5,7 @@ using System.Runtime.Serialization;
 using System.Text;
 using System.Text.Json;
 using SessionBridge.Legacy.Format;
+using SessionBridge.Legacy.Format.Values;
 
 namespace SessionBridge.Sample;
 
@@ -14,7 +15,7 @@ namespace SessionBridge.Sample;
 /// </summary>
 internal static class SessionItemsJson
 {
-    public static string Write(ILegacySessionState session)
+    public static string Write(ILegacySessionState session, LegacyValueSerializer serializer)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -25,7 +26,14 @@ internal static class SessionItemsJson
             json.WriteStartArray("items");
             for (var i = 0; i < session.Count; i++)
             {
-                WriteItem(json, session.Keys[i], session[i]);
+                // Objects of mapped types (and read-only views of unmapped ones) are shown as the NRBF stream they are saved as.
+                var value = session[i];
+                if (value is not null and not SerializedObject && !IsPrimitive(value))
+                {
+                    value = serializer.Serialize(value);
+                }
+
+                WriteItem(json, session.Keys[i], value);
             }
 
             json.WriteEndArray();
@@ -103,6 +111,9 @@ internal static class SessionItemsJson
         json.WriteString("valueHex", Convert.ToHexString(encoded));
         json.WriteEndObject();
     }
+
+    private static bool IsPrimitive(object value) => value is string or int or bool or DateTime or decimal or byte
+        or char or float or double or sbyte or short or long or ushort or uint or ulong or TimeSpan or Guid or nint or nuint;
 
     private static void WriteFloat(Utf8JsonWriter json, string bitsHex, bool isNaN, bool isNegative, bool isInfinity, bool isZero, string roundTrip)
     {

@@ -13,6 +13,19 @@ namespace SessionBridge;
 /// </remarks>
 public sealed class LegacySessionOptions
 {
+    /// <summary>
+    /// The legacy application's <c>[Serializable]</c> types and the ASP.NET Core types they read and write as, e.g.
+    /// <c>Types.Map&lt;Cart&gt;("LegacyApp.Models.Cart, LegacyApp")</c>.
+    /// </summary>
+    /// <remarks>
+    /// Session values the legacy application stored with BinaryFormatter (type code 20) read as the mapped type, as a
+    /// built-in shape (primitive arrays, <c>List&lt;T&gt;</c> and <c>Dictionary&lt;string, T&gt;</c> of primitives, …), or as a
+    /// read-only <see cref="Legacy.Format.Values.LegacyObject"/> view when the type is not mapped; objects of mapped types can
+    /// be stored and are written as the NRBF stream the legacy application's BinaryFormatter reads. SessionBridge never
+    /// runs BinaryFormatter and never loads a type because a stream names it. Code only; not bound from configuration.
+    /// </remarks>
+    public Legacy.Format.Values.LegacyTypeMap Types { get; } = new();
+
     /// <summary>The session cookie's name (System.Web: <c>sessionState/@cookieName</c>). Default <c>ASP.NET_SessionId</c>.</summary>
     public string CookieName { get; set; } = LegacySessionDefaults.CookieName;
 

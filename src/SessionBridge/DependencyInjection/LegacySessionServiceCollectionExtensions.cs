@@ -60,6 +60,8 @@ public static class LegacySessionServiceCollectionExtensions
         services.TryAddSingleton<SessionLockCoordinator>();
         services.TryAddSingleton<LegacySessionStoreResolver>();
         services.TryAddSingleton<ISessionValueConverter, PassThroughSessionValueConverter>();
+        services.TryAddSingleton(sp => new SessionBridge.Legacy.Format.Values.LegacyValueSerializer(
+            sp.GetRequiredService<IOptions<LegacySessionOptions>>().Value.Types));
         services.TryAddSingleton<StoreInvoker>();
         services.TryAddSingleton<LegacySessionMiddleware>();
 

@@ -22,6 +22,7 @@ internal sealed class LegacySessionMiddleware(
     StoreInvoker store,
     SessionLockCoordinator coordinator,
     ISessionValueConverter converter,
+    Legacy.Format.Values.LegacyValueSerializer valueSerializer,
     SessionBridgeMetrics metrics,
     TimeProvider timeProvider,
     ILogger<LegacySessionMiddleware> logger) : IMiddleware
@@ -78,6 +79,8 @@ internal sealed class LegacySessionMiddleware(
         }
 
         activity?.SetTag("sessionbridge.new", acquired.IsNew);
+        // Type-20 values read and write through the application's type map (LegacySessionOptions.Types).
+        acquired.Data.Items.ValueSerializer ??= valueSerializer;
         var state = new LegacySessionState(acquired.Id, acquired.Data, acquired.IsNew, !exclusive, converter);
         var feature = new LegacySessionFeature(state, new LegacySessionView(state, _options.SessionKeys));
         var previousSessionFeature = context.Features.Get<ISessionFeature>();

@@ -47,6 +47,31 @@ public sealed class SampleTests : IClassFixture<WebApplicationFactory<Program>>
     }
 
     [Fact]
+    public async Task Cart_IsAMappedObjectStoredAsTheLegacyTypesNrbfStream()
+    {
+        using var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        var id = TestApp.SessionIdFrom(await client.PostAsync("/cart/add?sku=SKU-1&quantity=2&price=9.99", null, TestContext.Current.CancellationToken))!;
+        Assert.Equal(HttpStatusCode.OK, (await Send(client, HttpMethod.Post, "/cart/add?sku=SKU-2&price=1.5", id)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Send(client, HttpMethod.Post, "/cart/add?sku=SKU-1", id)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Send(client, HttpMethod.Post, "/cart/add?quantity=0", id)).StatusCode);
+
+        using var cart = JsonDocument.Parse(await (await Send(client, HttpMethod.Get, "/cart", id)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var items = cart.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, items.Count);
+        Assert.Equal("SKU-1", items[0].GetProperty("sku").GetString());
+        Assert.Equal(3, items[0].GetProperty("quantity").GetInt32());
+        Assert.Equal(9.99m, items[0].GetProperty("price").GetDecimal());
+        Assert.Equal(1.5m, items[1].GetProperty("price").GetDecimal());
+
+        // What is stored is the legacy type's NRBF stream, with the identity the map gives (the legacy assembly's full name).
+        using var session = JsonDocument.Parse(await (await Send(client, HttpMethod.Get, "/session", id)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var stored = session.RootElement.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("key").GetString() == "Cart");
+        Assert.Equal(20, stored.GetProperty("typeCode").GetInt32());
+        Assert.Equal("LegacyApp.Models.Cart", stored.GetProperty("value").GetProperty("clrType").GetString());
+        Assert.Equal("LegacyApp, Version=1.0.0.0, Culture=neutral, PublicKeyToken=null", stored.GetProperty("value").GetProperty("assembly").GetString());
+    }
+
+    [Fact]
     public async Task LoginWhoamiAbandon_BehaveAsDocumented()
     {
         using var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
