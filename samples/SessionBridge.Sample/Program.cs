@@ -4,12 +4,15 @@ using SessionBridge.Sample;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// The store is chosen by configuration: LegacySession:Store = InMemory (the default, embedded in this process) or
-// DistributedCache (here over AddDistributedMemoryCache; any IDistributedCache works).
+// The store is chosen by configuration: LegacySession:Store = InMemory (the default, embedded in this process),
+// DistributedCache (here over AddDistributedMemoryCache; any IDistributedCache works) or Redis (shared with a legacy
+// app on Microsoft.Web.RedisSessionStateProvider: LegacySession:Redis:Configuration = "localhost:6379" and
+// LegacySession:ApplicationName = the legacy provider's applicationName, "/" by default).
 builder.Services.AddDistributedMemoryCache();
 builder.Services.AddLegacySession(builder.Configuration.GetSection("LegacySession"))
     .AddInMemoryStore()
-    .AddDistributedCacheStore();
+    .AddDistributedCacheStore()
+    .AddRedisStore();
 builder.Services.AddHealthChecks().AddLegacySessionStore();
 
 var app = builder.Build();
