@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
@@ -127,6 +128,21 @@ public sealed class RedisSessionLockProviderTests(RedisServerFixture fixture) : 
         var third = await b.GetItemAsync(id, exclusive: true, Ct);
         Assert.Equal(SessionStoreStatus.Found, third.Status);
         await b.ReleaseItemExclusiveAsync(id, third.LockId!, Ct);
+    }
+
+    [Fact]
+    public void AddRedisLockProvider_ReplacesTheInProcessProvider_InEitherOrder()
+    {
+        var before = new ServiceCollection();
+        before.AddLegacySession().AddDistributedCacheStore().AddRedisLockProvider(fixture.Server.Endpoint);
+        var after = new ServiceCollection();
+        after.AddLegacySession().AddRedisLockProvider(fixture.Server.Endpoint).AddDistributedCacheStore();
+
+        foreach (var services in new[] { before, after })
+        {
+            using var provider = services.BuildServiceProvider();
+            Assert.IsType<RedisSessionLockProvider>(provider.GetRequiredService<ISessionLockProvider>());
+        }
     }
 
     private async Task<long> ScriptCallsAsync()
