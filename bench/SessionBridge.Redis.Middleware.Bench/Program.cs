@@ -31,7 +31,7 @@ var sampleDll = LocateSample();
 const string App = "/bench";
 
 using var redis = new BenchRedisServer();
-using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Configuration + ",allowAdmin=true");
 using var proxy = latencyMs > 0 ? new LatencyProxy(redis.Port, TimeSpan.FromMilliseconds(latencyMs)) : null;
 var appRedis = proxy is null ? redis.Configuration : $"127.0.0.1:{proxy.Port.ToString(CultureInfo.InvariantCulture)}";
 var keys = Directory.CreateTempSubdirectory("sessionbridge-bench-keys-");
@@ -94,10 +94,11 @@ try
     }
 
     Console.WriteLine();
-    var (p50, p99, waited) = await HandoffAsync(bridge);
+    var (p50, p99, serverP50, serverP99, waited) = await HandoffAsync(bridge);
     Console.WriteLine($"| Cross-process lock hand-off ({handoffs} hand-offs; A holds the lock 50 ms, B's writer waits) | p50 ms | p99 ms |");
     Console.WriteLine("|---|---|---|");
-    Console.WriteLine($"| SessionBridge: B's response after A's response | {p50:0.00} | {p99:0.00} |");
+    Console.WriteLine($"| SessionBridge, in Redis: A's release (DEL of the lock) to B's acquisition (SET of the lock), from keyspace notifications | {serverP50:0.00} | {serverP99:0.00} |");
+    Console.WriteLine($"| SessionBridge, at the client: B's response after A's response | {p50:0.00} | {p99:0.00} |");
     Console.WriteLine($"| ASP.NET Core session | no locks | no locks |");
     Console.WriteLine();
     Console.WriteLine($"({waited} of {handoffs} waiting requests were seen waiting in Redis before A released.)");
@@ -189,7 +190,7 @@ async Task<(int Final, int Errors)> LostUpdatesAsync(HostProcess[] side, bool is
     return (final, results.Count(s => s != HttpStatusCode.OK));
 }
 
-async Task<(double P50, double P99, int Waited)> HandoffAsync(HostProcess[] side)
+async Task<(double P50, double P99, double ServerP50, double ServerP99, int Waited)> HandoffAsync(HostProcess[] side)
 {
     using var a = Client(side[0]);
     using var b = Client(side[1]);
@@ -198,11 +199,34 @@ async Task<(double P50, double P99, int Waited)> HandoffAsync(HostProcess[] side
     var db = admin.GetDatabase();
     RedisKey lockKey = $"{{{App}_{id}}}_WriteLock";
     RedisKey waitingKey = $"{{{App}_{id}}}_SessionBridgeWaiting";
+
+    // Keyspace notifications of the lock key, time-stamped as they arrive on one connection: the gap between A's DEL
+    // (release) and B's SET (acquisition) is the hand-off as Redis saw it.
+    await admin.GetServer(redis.Configuration).ConfigSetAsync("notify-keyspace-events", "K$g");
+    var events = new List<(string Event, long At)>();
+    var subscriber = admin.GetSubscriber();
+    var channel = new RedisChannel($"__keyspace@0__:{lockKey}", RedisChannel.PatternMode.Literal);
+    await subscriber.SubscribeAsync(channel, (_, message) =>
+    {
+        var at = Stopwatch.GetTimestamp();
+        lock (events)
+        {
+            events.Add(((string)message!, at));
+        }
+    });
+
     await GetAsync(a, cookie, "counter/increment", HttpMethod.Post);
     var samples = new List<double>(handoffs);
+    var serverSamples = new List<double>(handoffs);
     var waited = 0;
     for (var i = 0; i < handoffs + 5; i++)
     {
+        await Task.Delay(20);
+        lock (events)
+        {
+            events.Clear();
+        }
+
         var holderDone = 0L;
         var holder = Task.Run(async () =>
         {
@@ -227,15 +251,34 @@ async Task<(double P50, double P99, int Waited)> HandoffAsync(HostProcess[] side
 
         await holder;
         var waiterDone = await waiter;
-        if (i >= 5)
+        await Task.Delay(20);
+        if (i < 5)
         {
-            samples.Add(Stopwatch.GetElapsedTime(Volatile.Read(ref holderDone), waiterDone).TotalMilliseconds);
-            waited += sawWaiting ? 1 : 0;
+            continue;
+        }
+
+        samples.Add(Stopwatch.GetElapsedTime(Volatile.Read(ref holderDone), waiterDone).TotalMilliseconds);
+        waited += sawWaiting ? 1 : 0;
+        lock (events)
+        {
+            var release = events.FindIndex(e => e.Event == "del");
+            var acquire = release < 0 ? -1 : events.FindIndex(release + 1, e => e.Event == "set");
+            if (acquire > 0)
+            {
+                serverSamples.Add(Stopwatch.GetElapsedTime(events[release].At, events[acquire].At).TotalMilliseconds);
+            }
         }
     }
 
+    await subscriber.UnsubscribeAsync(channel);
     var sorted = samples.Order().ToArray();
-    return (Percentile(sorted, 0.50), Percentile(sorted, 0.99), waited);
+    var serverSorted = serverSamples.Order().ToArray();
+    if (serverSorted.Length != samples.Count)
+    {
+        Console.WriteLine($"(keyspace notifications gave a release/acquire pair for {serverSorted.Length} of {samples.Count} hand-offs)");
+    }
+
+    return (Percentile(sorted, 0.50), Percentile(sorted, 0.99), Percentile(serverSorted, 0.50), Percentile(serverSorted, 0.99), waited);
 }
 
 async Task<string> NewSessionAsync(HttpClient client, bool isBridge, bool write = true)
