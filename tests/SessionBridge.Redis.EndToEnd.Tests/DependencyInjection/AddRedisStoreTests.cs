@@ -85,6 +85,16 @@ public sealed class AddRedisStoreTests(RedisServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void AppStart_WithRedisSelectedAndNoConnection_FailsWithTheKeyToSet()
+    {
+        using var factory = RedisSampleFactory.Create(redisConfiguration: "", applicationName: "/");
+
+        var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("LegacySession:Redis:Configuration", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validation_ReportsEveryBadSetting_ByItsConfigurationKey()
     {
         using var provider = Build(new()

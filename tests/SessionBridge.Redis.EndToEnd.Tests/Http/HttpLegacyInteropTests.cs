@@ -105,7 +105,7 @@ public sealed class HttpLegacyInteropTests(RedisServerFixture fixture) : IClassF
         await Legacy.SetAndReleaseItemExclusiveAsync(id, new SessionStateItemCollection { ["Count"] = 1 }, lockId: null, newItem: true);
         using var client = Factory.CreateClient(id);
 
-        var slow = client.GetAsync("slow?ms=4000", Ct);
+        var slow = client.GetAsync("slow?ms=8000", Ct);
         await Wait.UntilAsync(() => fixture.Database.KeyExistsAsync($"{{{App}_{id}}}_WriteLock"), TimeSpan.FromSeconds(30),
             "the sample's request taking the session's lock");
         var whileHeld = await Legacy.GetItemExclusiveAsync(id);
