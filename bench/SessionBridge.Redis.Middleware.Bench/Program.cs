@@ -9,7 +9,8 @@ using StackExchange.Redis;
 // HTTP load harness: two SessionBridge sample processes on the Redis store and two ASP.NET Core AddSession processes
 // over an IDistributedCache issuing RedisCache's commands, all on one local redis-server.
 // Usage: SessionBridge.Redis.Middleware.Bench [--seconds N] [--connections N] [--handoffs N] [--redis-latency-ms MS]
-// (internally also: --core-host --port P --redis CONF --keys DIR, the baseline app).
+// (internally also: --core-host --port P --redis CONF --keys DIR, the baseline app; --proxy-only REDIS_PORT MS, the
+// latency proxy alone, to check it with redis-cli).
 if (args.Length > 0 && args[0] == "--core-host")
 {
     await CoreSessionHost.RunAsync(int.Parse(Arg("--port"), CultureInfo.InvariantCulture), Arg("--redis"), Arg("--keys"));
