@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
 using SessionBridge.Legacy.Stores.DistributedCache;
+using SessionBridge.Redis.EndToEnd.Tests.Infrastructure;
 
 namespace SessionBridge.Redis.EndToEnd.Tests.Locking;
 
@@ -106,6 +107,7 @@ public sealed class RedisSessionLockProviderTests(RedisServerFixture fixture) : 
         var afterRelease = await ScriptCallsAsync();
 
         Assert.Equal(1, afterAcquire - before);
+        // The release's PUBLISH runs inside its script: still one round trip.
         Assert.Equal(1, afterRelease - afterAcquire);
     }
 
@@ -128,6 +130,29 @@ public sealed class RedisSessionLockProviderTests(RedisServerFixture fixture) : 
         var third = await b.GetItemAsync(id, exclusive: true, Ct);
         Assert.Equal(SessionStoreStatus.Found, third.Status);
         await b.ReleaseItemExclusiveAsync(id, third.LockId!, Ct);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Release_WakesAWaiterOnAnotherConnection()
+    {
+        // A wait that is never woken would last 10 minutes, so the test timeout catches a missing notification.
+        using var otherConnection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(fixture.Server.Configuration);
+        var holder = Create();
+        var waiterSide = new RedisSessionLockProvider(otherConnection, "test:lock:");
+        var id = SessionId.Create();
+        var held = await holder.TryAcquireAsync(id, TimeSpan.FromSeconds(60), Ct);
+        Assert.True((await waiterSide.TryAcquireAsync(id, TimeSpan.FromSeconds(60), Ct)).IsHeldByOther);
+
+        var waiting = waiterSide.WaitForReleaseAsync(id, TimeSpan.FromMinutes(10), Ct).AsTask();
+        await Wait.UntilAsync(async () => await fixture.Admin.SubscriptionSubscriberCountAsync(
+            new StackExchange.Redis.RedisChannel("test:lock:Released", StackExchange.Redis.RedisChannel.PatternMode.Literal)) > 0,
+            TimeSpan.FromSeconds(30), "the waiting provider subscribing to the release channel");
+        Assert.False(waiting.IsCompleted);
+
+        Assert.True(await holder.ReleaseAsync(id, held.LockId!, Ct));
+        await waiting;
+
+        Assert.True((await waiterSide.TryAcquireAsync(id, TimeSpan.FromSeconds(60), Ct)).Acquired);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using StackExchange.Redis;
 
@@ -10,9 +11,12 @@ namespace SessionBridge.Legacy.Stores.DistributedCache;
 /// </summary>
 /// <remarks>
 /// The key is <c>&lt;prefix&gt;{&lt;sessionId&gt;}</c> (default prefix <c>SessionBridge:Lock:</c>); its value, the lock ID, is
-/// the Unix time in milliseconds it was taken at and a random part, so every process can tell a lock's age.
+/// the Unix time in milliseconds it was taken at and a random part, so every process can tell a lock's age. A release
+/// publishes the session ID on the channel <c>&lt;prefix&gt;Released</c> from inside the releasing script, so requests
+/// waiting in any process (<see cref="WaitForReleaseAsync"/>) wake at once; a lock that expires wakes nobody, and the
+/// waiters' next poll finds it free.
 /// </remarks>
-public sealed class RedisSessionLockProvider : ISessionLockProvider, IDisposable
+public sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionLockReleaseNotifier, IDisposable
 {
     /// <summary>The default key prefix.</summary>
     public const string DefaultKeyPrefix = "SessionBridge:Lock:";
@@ -25,10 +29,13 @@ public sealed class RedisSessionLockProvider : ISessionLockProvider, IDisposable
         return redis.call('GET', KEYS[1])
         """;
 
-    // KEYS[1] lock; ARGV[1] the owner's lock ID. Deletes the lock only when the owner still holds it.
+    // KEYS[1] lock; ARGV[1] the owner's lock ID, ARGV[2] the release channel, ARGV[3] the session ID. Deletes the lock
+    // and announces it only when the owner still holds it.
     private const string ReleaseScript = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then
-          return redis.call('DEL', KEYS[1])
+          redis.call('DEL', KEYS[1])
+          redis.call('PUBLISH', ARGV[2], ARGV[3])
+          return 1
         end
         return 0
         """;
@@ -37,6 +44,9 @@ public sealed class RedisSessionLockProvider : ISessionLockProvider, IDisposable
     private readonly bool _ownsConnection;
     private readonly string _keyPrefix;
     private readonly TimeProvider _timeProvider;
+    private readonly RedisChannel _channel;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
+    private int _subscribed;
 
     /// <summary>Creates the provider over the application's connection, which it does not dispose.</summary>
     /// <param name="connection">The Redis connection.</param>
@@ -54,6 +64,7 @@ public sealed class RedisSessionLockProvider : ISessionLockProvider, IDisposable
         _ownsConnection = ownsConnection;
         _keyPrefix = keyPrefix ?? DefaultKeyPrefix;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _channel = new RedisChannel(_keyPrefix + "Released", RedisChannel.PatternMode.Literal);
     }
 
     /// <summary>
@@ -111,17 +122,76 @@ public sealed class RedisSessionLockProvider : ISessionLockProvider, IDisposable
         ArgumentNullException.ThrowIfNull(sessionId);
         ArgumentNullException.ThrowIfNull(lockId);
         var deleted = await _connection.GetDatabase()
-            .ScriptEvaluateAsync(ReleaseScript, [Key(sessionId)], [lockId])
+            .ScriptEvaluateAsync(ReleaseScript, [Key(sessionId)], [lockId, (RedisValue)_channel.ToString(), sessionId])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         return (long)deleted == 1;
     }
 
-    /// <summary>Closes the connection when the provider created it.</summary>
+    /// <inheritdoc/>
+    public async ValueTask WaitForReleaseAsync(string sessionId, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+        if (maxWait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        await EnsureSubscribedAsync().ConfigureAwait(false);
+        var waiter = _waiters.GetOrAdd(sessionId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            await waiter.Task.WaitAsync(maxWait, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // No release was announced (or the lock expired): the caller polls again.
+        }
+        finally
+        {
+            if (!waiter.Task.IsCompleted && _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(sessionId, waiter)))
+            {
+                waiter.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Wakes every waiter and closes the connection when the provider created it.</summary>
     public void Dispose()
     {
+        foreach (var waiter in _waiters.Values)
+        {
+            waiter.TrySetResult();
+        }
+
         if (_ownsConnection)
         {
             _connection.Dispose();
+        }
+    }
+
+    private async ValueTask EnsureSubscribedAsync()
+    {
+        if (Volatile.Read(ref _subscribed) == 1 || Interlocked.CompareExchange(ref _subscribed, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _connection.GetSubscriber().SubscribeAsync(_channel, OnReleased).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Without the subscription waiters fall back to polling; try again on the next wait.
+            Volatile.Write(ref _subscribed, 0);
+        }
+    }
+
+    private void OnReleased(RedisChannel channel, RedisValue message)
+    {
+        if ((string?)message is { } sessionId && _waiters.TryRemove(sessionId, out var waiter))
+        {
+            waiter.TrySetResult();
         }
     }
 
