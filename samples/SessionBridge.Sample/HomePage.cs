@@ -14,7 +14,7 @@ internal static class HomePage
         <p>This ASP.NET Core app uses <strong>System.Web session semantics</strong>: the <code>ASP.NET_SessionId</code> cookie,
         values stored in the legacy ASP.NET session format, one writer per session at a time (exclusive lock), read-only
         requests that never block each other, <code>Abandon()</code> and a sliding timeout. The store is chosen by the
-        configuration key <code>LegacySession:Store</code> (<code>InMemory</code> by default, or <code>DistributedCache</code>);
+        configuration key <code>LegacySession:Store</code> (<code>InMemory</code> by default, <code>DistributedCache</code>, or <code>Redis</code> with <code>LegacySession:Redis:Configuration</code> and <code>LegacySession:ApplicationName</code>);
         point it at the store your legacy app uses and both apps share their sessions.</p>
         <table>
         <tr><td><form method="post" action="/counter/increment"><button>POST /counter/increment</button></form></td><td>Required: adds 1 to the Int32 <code>Session["Count"]</code> and returns it.</td></tr>

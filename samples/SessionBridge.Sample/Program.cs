@@ -15,12 +15,8 @@ builder.Services.AddDistributedMemoryCache();
 builder.Services.AddLegacySession(builder.Configuration.GetSection("LegacySession"))
     .AddInMemoryStore()
     .AddDistributedCacheStore()
-    .AddRedisStore(o =>
-    {
-        o.Configuration = builder.Configuration["LegacySession:Redis:Configuration"];
-        o.ApplicationName = builder.Configuration["LegacySession:ApplicationName"] ?? "/";
-    })
-    .AddStateServerStore();
+    .AddRedisStore()         // binds LegacySession:Redis and LegacySession:ApplicationName
+    .AddStateServerStore();  // binds LegacySession:StateServer
 builder.Services.AddHealthChecks().AddLegacySessionStore();
 
 // The legacy app's [Serializable] cart, read and written as this app's Cart: the names are those the legacy types'

@@ -18,6 +18,9 @@ internal static class LegacySessionDefaults
     public const int CorruptSessionStatusCode = StatusCodes.Status500InternalServerError;
     public const string InMemoryStoreName = "InMemory";
     public const string DistributedCacheStoreName = "DistributedCache";
+    public const string RedisStoreName = "Redis";
+    public const string RedisConfigurationSection = "LegacySession:Redis";
+    public const string ApplicationNameKey = "LegacySession:ApplicationName";
 
     public static readonly TimeSpan ExecutionTimeout = TimeSpan.FromSeconds(110);
     public static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(15);

@@ -1,59 +1,71 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionBridge;
+using SessionBridge.Hosting;
+using SessionBridge.Legacy.Stores.DistributedCache;
 using SessionBridge.Legacy.Stores.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Adds the Redis store to the builder <c>AddLegacySession</c> returns.</summary>
+/// <summary>Adds the Redis session store and the Redis lock provider to the builder <c>AddLegacySession</c> returns.</summary>
 public static class LegacySessionRedisBuilderExtensions
 {
-    /// <summary>The name that selects the Redis store (<c>LegacySession:Store = Redis</c>).</summary>
-    internal const string StoreName = "Redis";
-
     /// <summary>
-    /// Uses Redis in the exact key layout and lock protocol of Microsoft.Web.RedisSessionStateProvider, so a legacy
-    /// application on that provider shares its sessions unchanged; requests waiting for a lock in any process are woken
-    /// through Redis pub/sub.
+    /// Uses Redis in the exact key layout and lock protocol of Microsoft.Web.RedisSessionStateProvider, so an unchanged
+    /// legacy ASP.NET application on that provider shares its sessions. Selected by <c>LegacySession:Store = Redis</c>,
+    /// or by being the store added last.
     /// </summary>
     /// <remarks>
-    /// The lock's time to live is <see cref="LegacySessionOptions.ExecutionTimeout"/> (rounded up to whole seconds), and
-    /// a session without a stored timeout gets <see cref="LegacySessionOptions.Timeout"/>; the values of
-    /// <see cref="RedisSessionStoreOptions.ExecutionTimeout"/> and <see cref="RedisSessionStoreOptions.SessionTimeout"/>
-    /// are not used here. The store connects on first use and validates its options then.
+    /// The options are bound from the configuration section <c>LegacySession:Redis</c> (<c>Configuration</c>,
+    /// <c>KeyLayout</c>, <c>ExecutionTimeout</c>, <c>LockTimeZone</c>, <c>OperationTimeout</c>, …) and
+    /// <c>LegacySession:ApplicationName</c>, then <paramref name="configure"/> runs. Unless set there, the lock's time to
+    /// live is <see cref="LegacySessionOptions.ExecutionTimeout"/> (rounded up to whole seconds) and the fallback session
+    /// timeout is <see cref="LegacySessionOptions.Timeout"/>. The options are validated when the application starts if
+    /// the Redis store is the one in use; the store is disposed with the application.
     /// </remarks>
     /// <param name="builder">The builder.</param>
-    /// <param name="configure">Configures the store: at least <see cref="RedisSessionStoreOptions.Configuration"/> and the
-    /// legacy <see cref="RedisSessionStoreOptions.ApplicationName"/>.</param>
+    /// <param name="configure">Configures the store after configuration binding.</param>
     /// <returns>The builder.</returns>
     public static ILegacySessionBuilder AddRedisStore(this ILegacySessionBuilder builder, Action<RedisSessionStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<RedisSessionStoreOptions>();
+        var services = builder.Services;
+        services.AddOptions<RedisSessionStoreOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<RedisSessionStoreOptions>, RedisSessionStoreOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisSessionStoreOptions>, RedisSessionStoreOptionsValidator>());
         if (configure is not null)
         {
-            builder.Services.Configure(configure);
+            services.Configure(configure);
         }
 
-        return builder.AddStore(StoreName, static services =>
+        if (services.Any(d => d.ImplementationInstance is LegacySessionStoreRegistration { Name: LegacySessionDefaults.RedisStoreName }))
         {
-            var configured = services.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value;
-            var session = services.GetRequiredService<IOptions<LegacySessionOptions>>().Value;
-            var options = new RedisSessionStoreOptions
-            {
-                Configuration = configured.Configuration,
-                ConnectionMultiplexerFactory = configured.ConnectionMultiplexerFactory,
-                ApplicationName = configured.ApplicationName,
-                KeyLayout = configured.KeyLayout,
-                LockTimeZone = configured.LockTimeZone,
-                OperationTimeout = configured.OperationTimeout,
-                ReadRetries = configured.ReadRetries,
-                BreakDuration = configured.BreakDuration,
-                ExecutionTimeout = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(session.ExecutionTimeout.TotalSeconds))),
-                SessionTimeout = TimeSpan.FromMinutes(Math.Max(1, session.Timeout)),
-            };
-            var logger = services.GetService<ILoggerFactory>()?.CreateLogger<RedisSessionStore>();
-            return new RedisSessionStore(options, logger, services.GetService<TimeProvider>());
-        });
+            return builder;
+        }
+
+        return builder.AddStore(LegacySessionDefaults.RedisStoreName, static services => new RedisSessionStore(
+            services.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value,
+            services.GetService<ILoggerFactory>()?.CreateLogger("SessionBridge.Redis"),
+            services.GetService<TimeProvider>()));
+    }
+
+    /// <summary>
+    /// Makes the <c>DistributedCache</c> store (<c>.AddDistributedCacheStore()</c>) lock sessions in Redis, so several
+    /// processes sharing sessions through an <c>IDistributedCache</c> never lose an update. Locks live for
+    /// <see cref="LegacySessionOptions.ExecutionTimeout"/> (or the store's <c>LockTimeout</c>) and are released only by
+    /// their owner.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configuration">A StackExchange.Redis configuration string, e.g. <c>localhost:6379</c>.</param>
+    /// <param name="keyPrefix">The prefix of the lock keys; <c>SessionBridge:Lock:</c> by default.</param>
+    /// <returns>The builder.</returns>
+    public static ILegacySessionBuilder AddRedisLockProvider(this ILegacySessionBuilder builder, string configuration, string? keyPrefix = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISessionLockProvider>(services =>
+            RedisSessionLockProvider.Connect(configuration, keyPrefix, services.GetService<TimeProvider>())));
+        return builder;
     }
 }

@@ -1,0 +1,43 @@
+using System.Globalization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Caching.Distributed;
+using StackExchange.Redis;
+
+namespace SessionBridge.Redis.Middleware.Bench;
+
+/// <summary>
+/// The baseline: ASP.NET Core's <c>AddSession</c> over <see cref="RedisCommandsCache"/>, with the sample's counter
+/// endpoints. Run as its own process (<c>--core-host</c>); processes share a data-protection key directory so each
+/// reads the other's session cookie.
+/// </summary>
+internal static class CoreSessionHost
+{
+    public static async Task RunAsync(int port, string redis, string keysDirectory)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        var options = ConfigurationOptions.Parse(redis);
+        options.AbortOnConnectFail = false;
+        var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        builder.Services.AddSingleton<IDistributedCache>(new RedisCommandsCache(connection));
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keysDirectory)).SetApplicationName("SessionBridgeBench");
+        builder.Services.AddSession(o => o.IdleTimeout = TimeSpan.FromMinutes(20));
+        var app = builder.Build();
+        app.UseSession();
+        app.MapGet("/health", () => "ok");
+        app.MapPost("/counter/increment", async (HttpContext context) =>
+        {
+            await context.Session.LoadAsync(context.RequestAborted);
+            var count = (context.Session.GetInt32("Count") ?? 0) + 1;
+            context.Session.SetInt32("Count", count);
+            return Results.Text(count.ToString(CultureInfo.InvariantCulture));
+        });
+        app.MapGet("/counter", async (HttpContext context) =>
+        {
+            await context.Session.LoadAsync(context.RequestAborted);
+            return Results.Text((context.Session.GetInt32("Count") ?? 0).ToString(CultureInfo.InvariantCulture));
+        });
+        await app.RunAsync();
+    }
+}
