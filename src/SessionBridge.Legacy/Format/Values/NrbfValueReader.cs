@@ -22,15 +22,57 @@ namespace SessionBridge.Legacy.Format.Values;
 [UnconditionalSuppressMessage("Trimming", "IL2077", Justification = "Mapped types are annotated at LegacyTypeMap.Map.")]
 internal sealed class NrbfValueReader
 {
-    private readonly LegacyTypeMap _map;
-    private readonly LegacyValueLimits _limits;
+    /// <summary>Largest memo kept for the next read on this thread; a bigger one is left to the GC.</summary>
+    private const int MaxCachedRecords = 1024;
+
+    [ThreadStatic]
+    private static NrbfValueReader? t_cached;
+
     private readonly Dictionary<SerializationRecordId, object?> _done = [];
+    private LegacyTypeMap _map;
+    private LegacyValueLimits _limits;
     private long _elements;
+    private object? _planKey;
+    private MappedType? _planType;
+    private MemberPlan? _plan;
 
     public NrbfValueReader(LegacyTypeMap map, LegacyValueLimits limits)
     {
         _map = map;
         _limits = limits;
+    }
+
+    /// <summary>
+    /// A reader for one value: the one this thread used last (its memo already sized) or a new one. Give it back
+    /// with <see cref="Return"/>; a read that re-enters (none does today) simply gets a new reader.
+    /// </summary>
+    public static NrbfValueReader Rent(LegacyTypeMap map, LegacyValueLimits limits)
+    {
+        var reader = t_cached;
+        if (reader is null)
+        {
+            return new NrbfValueReader(map, limits);
+        }
+
+        t_cached = null;
+        reader._map = map;
+        reader._limits = limits;
+        return reader;
+    }
+
+    /// <summary>Forgets everything this read saw (no decoded object stays reachable) and keeps the reader for the next read.</summary>
+    public void Return()
+    {
+        var small = _done.Count <= MaxCachedRecords;
+        _done.Clear();
+        _elements = 0;
+        _planKey = null;
+        _planType = null;
+        _plan = null;
+        if (small)
+        {
+            t_cached = this;
+        }
     }
 
     public object? ReadRoot(SerializationRecord root) => Read(root, typeof(object), 0, "the value");
@@ -56,7 +98,7 @@ internal sealed class NrbfValueReader
 
     private static object? Coerce(object value, Type target, string where)
     {
-        if (target == typeof(object) || target.IsInstanceOfType(value))
+        if (value.GetType() == target || target == typeof(object) || target.IsInstanceOfType(value))
         {
             return value;
         }
@@ -82,13 +124,21 @@ internal sealed class NrbfValueReader
             return CheckTarget(done, target, where);
         }
 
-        Enter(depth, record.MemberNames.Count(), where);
+        var memberNames = record.MemberNames;
+        if (ReferenceEquals(memberNames, _planKey))
+        {
+            // The same class metadata as the mapped record read last (e.g. the next element of a list): same type.
+            Enter(depth, _plan!.Names.Length, where);
+            return CheckTarget(ReadMapped(record, _planType!, depth, where), target, where);
+        }
+
+        Enter(depth, memberNames.Count(), where);
         var name = record.TypeName;
         var fullName = name.FullName;
         var mapped = _map.Find(fullName, name.AssemblyName);
         if (mapped is not null)
         {
-            return CheckTarget(mapped.ClrType.IsEnum ? ReadEnum(record, mapped, where) : ReadMapped(record, mapped, depth, where), target, where);
+            return CheckTarget(mapped.IsEnum ? ReadEnum(record, mapped, where) : ReadMapped(record, mapped, depth, where), target, where);
         }
 
         var core = LegacyTypeNames.IsCoreAssembly(name.AssemblyName);
@@ -148,7 +198,7 @@ internal sealed class NrbfValueReader
 
     private static object? CheckTarget(object? value, Type target, string where)
     {
-        if (value is null || target == typeof(object) || target.IsInstanceOfType(value) || Nullable.GetUnderlyingType(target)?.IsInstanceOfType(value) == true)
+        if (value is null || value.GetType() == target || target == typeof(object) || target.IsInstanceOfType(value) || Nullable.GetUnderlyingType(target)?.IsInstanceOfType(value) == true)
         {
             return value;
         }
@@ -177,21 +227,75 @@ internal sealed class NrbfValueReader
     {
         var instance = RuntimeHelpers.GetUninitializedObject(mapped.ClrType);
         _done[record.Id] = instance;
-        foreach (var member in record.MemberNames)
+        var plan = GetPlan(record, mapped);
+        var names = plan.Names;
+        var targets = plan.Targets;
+        for (var i = 0; i < names.Length; i++)
         {
-            if (mapped.FindMember(member) is not { } target)
+            if (targets[i] is not { } target)
             {
                 continue; // A field the mapped type does not have: BinaryFormatter's version tolerance ignores it too.
             }
 
-            var value = Read(record.GetRawValue(member), target.Field.FieldType, depth + 1, target.Path);
-            if (value is not null || !target.Field.FieldType.IsValueType || Nullable.GetUnderlyingType(target.Field.FieldType) is not null)
+            var value = Read(record.GetRawValue(names[i]), target.FieldType, depth + 1, target.Path);
+            if (value is not null || !target.SkipsNull)
             {
-                target.Field.SetValue(instance, value);
+                target.SetValue(instance, value);
             }
         }
 
         return instance;
+    }
+
+    /// <summary>
+    /// The member plan of a record: records of one class share their member names object (a ClassWithId record
+    /// reuses its class's metadata), so the plan is looked up once per shape, not once per record.
+    /// </summary>
+    private MemberPlan GetPlan(ClassRecord record, MappedType mapped)
+    {
+        var key = record.MemberNames;
+        if (ReferenceEquals(key, _planKey) && ReferenceEquals(mapped, _planType))
+        {
+            return _plan!;
+        }
+
+        var plan = mapped.LastPlan;
+        if (plan is null || !SameNames(plan.Names, key))
+        {
+            var names = key.ToArray();
+            var targets = new MappedMember?[names.Length];
+            for (var i = 0; i < names.Length; i++)
+            {
+                targets[i] = mapped.FindMember(names[i]);
+            }
+
+            plan = new MemberPlan(names, targets);
+            mapped.LastPlan = plan;
+        }
+
+        _planKey = key;
+        _planType = mapped;
+        _plan = plan;
+        return plan;
+    }
+
+    private static bool SameNames(string[] names, IEnumerable<string> recordNames)
+    {
+        if (recordNames.Count() != names.Length)
+        {
+            return false;
+        }
+
+        var i = 0;
+        foreach (var name in recordNames)
+        {
+            if (!string.Equals(name, names[i++], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private object ReadEnum(ClassRecord record, MappedType mapped, string where)
