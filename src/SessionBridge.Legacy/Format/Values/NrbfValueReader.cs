@@ -28,7 +28,13 @@ internal sealed class NrbfValueReader
     [ThreadStatic]
     private static NrbfValueReader? t_cached;
 
+    /// <summary>The first records read, searched by reference: most values hold only a few records.</summary>
+    private const int RecentRecords = 8;
+
+    private readonly SerializationRecord?[] _recentRecords = new SerializationRecord?[RecentRecords];
+    private readonly object?[] _recentValues = new object?[RecentRecords];
     private readonly Dictionary<SerializationRecordId, object?> _done = [];
+    private int _recentCount;
     private LegacyTypeMap _map;
     private LegacyValueLimits _limits;
     private long _elements;
@@ -65,6 +71,13 @@ internal sealed class NrbfValueReader
     {
         var small = _done.Count <= MaxCachedRecords;
         _done.Clear();
+        for (var i = 0; i < _recentCount; i++)
+        {
+            _recentRecords[i] = null;
+            _recentValues[i] = null;
+        }
+
+        _recentCount = 0;
         _elements = 0;
         _planKey = null;
         _planType = null;
@@ -73,6 +86,48 @@ internal sealed class NrbfValueReader
         {
             t_cached = this;
         }
+    }
+
+    /// <summary>Remembers the object a record became, so a second reference to the record (or a cycle) gets the same object.</summary>
+    private void Remember(SerializationRecord record, object? value)
+    {
+        for (var i = 0; i < _recentCount; i++)
+        {
+            if (ReferenceEquals(_recentRecords[i], record))
+            {
+                _recentValues[i] = value;
+                return;
+            }
+        }
+
+        if (_recentCount < RecentRecords)
+        {
+            _recentRecords[_recentCount] = record;
+            _recentValues[_recentCount++] = value;
+            return;
+        }
+
+        _done[record.Id] = value;
+    }
+
+    private bool TryRecall(SerializationRecord record, out object? value)
+    {
+        for (var i = 0; i < _recentCount; i++)
+        {
+            if (ReferenceEquals(_recentRecords[i], record))
+            {
+                value = _recentValues[i];
+                return true;
+            }
+        }
+
+        if (_done.Count > 0)
+        {
+            return _done.TryGetValue(record.Id, out value);
+        }
+
+        value = null;
+        return false;
     }
 
     public object? ReadRoot(SerializationRecord root) => Read(root, typeof(object), 0, "the value");
@@ -119,7 +174,7 @@ internal sealed class NrbfValueReader
 
     private object? ReadClass(ClassRecord record, Type target, int depth, string where)
     {
-        if (_done.TryGetValue(record.Id, out var done))
+        if (TryRecall(record, out var done))
         {
             return CheckTarget(done, target, where);
         }
@@ -132,7 +187,7 @@ internal sealed class NrbfValueReader
             return CheckTarget(ReadMapped(record, _planType!, depth, where), target, where);
         }
 
-        Enter(depth, memberNames.Count(), where);
+        Enter(depth, memberNames is Dictionary<string, int>.KeyCollection collection ? collection.Count : memberNames.Count(), where);
         var name = record.TypeName;
         var fullName = name.FullName;
         var mapped = _map.Find(fullName, name.AssemblyName);
@@ -189,7 +244,7 @@ internal sealed class NrbfValueReader
 
         if (result is not null)
         {
-            _done[record.Id] = result;
+            Remember(record, result);
             return CheckTarget(result, target, where);
         }
 
@@ -214,7 +269,7 @@ internal sealed class NrbfValueReader
         var names = record.MemberNames.ToArray();
         var assembly = LegacyTypeNames.IsCoreAssembly(record.TypeName.AssemblyName) ? null : record.TypeName.AssemblyName?.FullName;
         var view = new LegacyObject(record.TypeName.FullName, assembly, names);
-        _done[record.Id] = view;
+        Remember(record, view);
         foreach (var member in names)
         {
             view.SetField(member, Read(record.GetRawValue(member), typeof(object), depth + 1, where + "." + member));
@@ -226,7 +281,7 @@ internal sealed class NrbfValueReader
     private object ReadMapped(ClassRecord record, MappedType mapped, int depth, string where)
     {
         var instance = RuntimeHelpers.GetUninitializedObject(mapped.ClrType);
-        _done[record.Id] = instance;
+        Remember(record, instance);
         var plan = GetPlan(record, mapped);
         var names = plan.Names;
         var targets = plan.Targets;
@@ -262,7 +317,7 @@ internal sealed class NrbfValueReader
         var plan = mapped.LastPlan;
         if (plan is null || !SameNames(plan.Names, key))
         {
-            var names = key.ToArray();
+            var names = key is Dictionary<string, int>.KeyCollection collection ? [.. collection] : key.ToArray();
             var targets = new MappedMember?[names.Length];
             for (var i = 0; i < names.Length; i++)
             {
@@ -281,6 +336,25 @@ internal sealed class NrbfValueReader
 
     private static bool SameNames(string[] names, IEnumerable<string> recordNames)
     {
+        if (recordNames is Dictionary<string, int>.KeyCollection collection)
+        {
+            if (collection.Count != names.Length)
+            {
+                return false;
+            }
+
+            var j = 0;
+            foreach (var name in collection)
+            {
+                if (!string.Equals(name, names[j++], StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         if (recordNames.Count() != names.Length)
         {
             return false;
@@ -320,7 +394,7 @@ internal sealed class NrbfValueReader
         }
 
         var result = Enum.ToObject(mapped.ClrType, number);
-        _done[record.Id] = result;
+        Remember(record, result);
         return result;
     }
 
@@ -348,7 +422,7 @@ internal sealed class NrbfValueReader
 
         var factory = s_listFactories.GetOrAdd(elementType, CreateListFactory);
         var list = factory.Create(capacity);
-        _done[record.Id] = list;
+        Remember(record, list);
         if (items is not null)
         {
             var elements = RawElements(items, depth, where);
@@ -404,7 +478,7 @@ internal sealed class NrbfValueReader
         var hashSize = record.HasMember("HashSize") ? record.GetInt32("HashSize") : 0;
         var capacity = hashSize > count && hashSize <= (count * 2) + 16 ? hashSize : count;
         var dictionary = (IDictionary)Activator.CreateInstance(dictionaryType, capacity)!;
-        _done[record.Id] = dictionary;
+        Remember(record, dictionary);
         if (pairs is null)
         {
             return dictionary;
@@ -446,7 +520,7 @@ internal sealed class NrbfValueReader
         }
 
         var table = new Hashtable(keys.Lengths[0]);
-        _done[record.Id] = table;
+        Remember(record, table);
         var rawKeys = RawElements(keys, depth, where);
         var rawValues = RawElements(values, depth, where);
         for (var i = 0; i < rawKeys.Length; i++)
@@ -474,7 +548,7 @@ internal sealed class NrbfValueReader
         }
 
         var list = new ArrayList(capacity);
-        _done[record.Id] = list;
+        Remember(record, list);
         if (items is not null)
         {
             var elements = RawElements(items, depth, where);
@@ -489,7 +563,7 @@ internal sealed class NrbfValueReader
 
     private object ReadArray(ArrayRecord record, Type target, int depth, string where)
     {
-        if (_done.TryGetValue(record.Id, out var done))
+        if (TryRecall(record, out var done))
         {
             return CheckTarget(done, target, where)!;
         }
@@ -499,7 +573,7 @@ internal sealed class NrbfValueReader
         if (TryGetPrimitiveArray(record) is { } direct)
         {
             Enter(depth, length, where);
-            _done[record.Id] = direct;
+            Remember(record, direct);
             return CheckTarget(direct, target, where)!;
         }
 
@@ -511,13 +585,13 @@ internal sealed class NrbfValueReader
         {
             Enter(depth, length, where);
             var values = record.GetArray(primitive.MakeArrayType(), allowNulls: true);
-            _done[record.Id] = values;
+            Remember(record, values);
             return CheckTarget(values, target, where)!;
         }
 
         var elementType = target.IsSZArray ? target.GetElementType()! : LegacyTypeNames.Resolve(elementName, _map) ?? typeof(object);
         var array = Array.CreateInstance(elementType, length);
-        _done[record.Id] = array;
+        Remember(record, array);
         var elements = RawElements(record, depth, where);
         for (var i = 0; i < elements.Length; i++)
         {
