@@ -71,7 +71,11 @@ internal sealed class MappedMember
         Path = field.DeclaringType?.Name + "." + legacyName;
         FieldType = field.FieldType;
         SkipsNull = FieldType.IsValueType && Nullable.GetUnderlyingType(FieldType) is null;
+        TakesRawValue = !typeof(System.Formats.Nrbf.SerializationRecord).IsAssignableFrom(FieldType);
     }
+
+    /// <summary>Whether a raw member value of exactly <see cref="FieldType"/> is stored as it is (never for record types).</summary>
+    public bool TakesRawValue { get; }
 
     public string LegacyName { get; }
 

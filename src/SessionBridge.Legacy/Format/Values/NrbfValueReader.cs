@@ -292,7 +292,11 @@ internal sealed class NrbfValueReader
                 continue; // A field the mapped type does not have: BinaryFormatter's version tolerance ignores it too.
             }
 
-            var value = Read(record.GetRawValue(names[i]), target.FieldType, depth + 1, target.Path);
+            // A primitive or string of exactly the field's type (most fields) needs no conversion and no record dispatch.
+            var raw = record.GetRawValue(names[i]);
+            var value = target.TakesRawValue && raw is not null && raw.GetType() == target.FieldType
+                ? raw
+                : Read(raw, target.FieldType, depth + 1, target.Path);
             if (value is not null || !target.SkipsNull)
             {
                 target.SetValue(instance, value);
