@@ -5,6 +5,8 @@ namespace SessionBridge.Legacy.Format.Values;
 /// <summary>One entry of a <see cref="LegacyTypeMap"/>: a CLR type and the legacy name and fields it stands for.</summary>
 internal sealed class MappedType
 {
+    private MemberPlan? _lastPlan;
+
     public MappedType(Type clrType, string legacyName, string assemblyName, bool matchFullAssemblyName, MappedMember[] members, EnumTranslation? enumValues)
     {
         ClrType = clrType;
@@ -42,7 +44,12 @@ internal sealed class MappedType
     public Dictionary<string, MappedMember> ByLegacyName { get; }
 
     /// <summary>The plan of the member shape last read for this type (records of one type nearly always share one).</summary>
-    public MemberPlan? LastPlan { get; set; }
+    /// <remarks>Read and written by concurrent decoders: a plan is immutable once published.</remarks>
+    public MemberPlan? LastPlan
+    {
+        get => Volatile.Read(ref _lastPlan);
+        set => Volatile.Write(ref _lastPlan, value);
+    }
 
     /// <summary>The member a stream field fills: same name, or the same name across auto-property and plain field.</summary>
     public MappedMember? FindMember(string streamName)
@@ -90,7 +97,15 @@ internal sealed class MappedMember
     public string Path { get; }
 
     /// <summary>Stores a value already checked to fit <see cref="FieldType"/>, with a setter compiled once per field.</summary>
-    public void SetValue(object instance, object? value) => (_setter ??= FieldSetter.Create(Field))(instance, value);
+    public void SetValue(object instance, object? value) => (Volatile.Read(ref _setter) ?? CreateSetter())(instance, value);
+
+    private Action<object, object?> CreateSetter()
+    {
+        // Two threads may both build one; either is correct and the last one stays.
+        var setter = FieldSetter.Create(Field);
+        Volatile.Write(ref _setter, setter);
+        return setter;
+    }
 }
 
 /// <summary>
