@@ -29,6 +29,9 @@ public sealed class LegacyValueSerializer
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
+    /// <summary>The decoder's default options, shared (never changed after creation).</summary>
+    private static readonly PayloadOptions s_payloadOptions = new();
+
     private readonly ClassShapes _shapes;
 
     /// <summary>Creates a serializer over a type map.</summary>
@@ -69,19 +72,23 @@ public sealed class LegacyValueSerializer
         var stream = MemoryMarshal.TryGetArray(payload, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(payload.ToArray(), writable: false);
-        var reader = new NrbfValueReader(Map, Limits);
+        var reader = NrbfValueReader.Rent(Map, Limits);
         object? result;
         try
         {
             using (stream)
             {
-                var root = NrbfDecoder.Decode(stream, new PayloadOptions(), leaveOpen: false);
+                var root = NrbfDecoder.Decode(stream, s_payloadOptions, leaveOpen: false);
                 result = reader.ReadRoot(root);
             }
         }
         catch (Exception ex) when (ex is not (LegacySessionFormatException or OutOfMemoryException or InsufficientExecutionStackException))
         {
             throw new LegacySessionFormatException($"The serialized object cannot be read: {ex.Message}", ex);
+        }
+        finally
+        {
+            reader.Return();
         }
 
         switch (result)

@@ -22,15 +22,112 @@ namespace SessionBridge.Legacy.Format.Values;
 [UnconditionalSuppressMessage("Trimming", "IL2077", Justification = "Mapped types are annotated at LegacyTypeMap.Map.")]
 internal sealed class NrbfValueReader
 {
-    private readonly LegacyTypeMap _map;
-    private readonly LegacyValueLimits _limits;
+    /// <summary>Largest memo kept for the next read on this thread; a bigger one is left to the GC.</summary>
+    private const int MaxCachedRecords = 1024;
+
+    [ThreadStatic]
+    private static NrbfValueReader? t_cached;
+
+    /// <summary>The first records read, searched by reference: most values hold only a few records.</summary>
+    private const int RecentRecords = 8;
+
+    private readonly SerializationRecord?[] _recentRecords = new SerializationRecord?[RecentRecords];
+    private readonly object?[] _recentValues = new object?[RecentRecords];
     private readonly Dictionary<SerializationRecordId, object?> _done = [];
+    private int _recentCount;
+    private LegacyTypeMap _map;
+    private LegacyValueLimits _limits;
     private long _elements;
+    private object? _planKey;
+    private MappedType? _planType;
+    private MemberPlan? _plan;
 
     public NrbfValueReader(LegacyTypeMap map, LegacyValueLimits limits)
     {
         _map = map;
         _limits = limits;
+    }
+
+    /// <summary>
+    /// A reader for one value: the one this thread used last (its memo already sized) or a new one. Give it back
+    /// with <see cref="Return"/>; a read that re-enters (none does today) simply gets a new reader.
+    /// </summary>
+    public static NrbfValueReader Rent(LegacyTypeMap map, LegacyValueLimits limits)
+    {
+        var reader = t_cached;
+        if (reader is null)
+        {
+            return new NrbfValueReader(map, limits);
+        }
+
+        t_cached = null;
+        reader._map = map;
+        reader._limits = limits;
+        return reader;
+    }
+
+    /// <summary>Forgets everything this read saw (no decoded object stays reachable) and keeps the reader for the next read.</summary>
+    public void Return()
+    {
+        var small = _done.Count <= MaxCachedRecords;
+        _done.Clear();
+        for (var i = 0; i < _recentCount; i++)
+        {
+            _recentRecords[i] = null;
+            _recentValues[i] = null;
+        }
+
+        _recentCount = 0;
+        _elements = 0;
+        _planKey = null;
+        _planType = null;
+        _plan = null;
+        if (small)
+        {
+            t_cached = this;
+        }
+    }
+
+    /// <summary>Remembers the object a record became, so a second reference to the record (or a cycle) gets the same object.</summary>
+    private void Remember(SerializationRecord record, object? value)
+    {
+        for (var i = 0; i < _recentCount; i++)
+        {
+            if (ReferenceEquals(_recentRecords[i], record))
+            {
+                _recentValues[i] = value;
+                return;
+            }
+        }
+
+        if (_recentCount < RecentRecords)
+        {
+            _recentRecords[_recentCount] = record;
+            _recentValues[_recentCount++] = value;
+            return;
+        }
+
+        _done[record.Id] = value;
+    }
+
+    private bool TryRecall(SerializationRecord record, out object? value)
+    {
+        for (var i = 0; i < _recentCount; i++)
+        {
+            if (ReferenceEquals(_recentRecords[i], record))
+            {
+                value = _recentValues[i];
+                return true;
+            }
+        }
+
+        if (_done.Count > 0)
+        {
+            return _done.TryGetValue(record.Id, out value);
+        }
+
+        value = null;
+        return false;
     }
 
     public object? ReadRoot(SerializationRecord root) => Read(root, typeof(object), 0, "the value");
@@ -56,7 +153,7 @@ internal sealed class NrbfValueReader
 
     private static object? Coerce(object value, Type target, string where)
     {
-        if (target == typeof(object) || target.IsInstanceOfType(value))
+        if (value.GetType() == target || target == typeof(object) || target.IsInstanceOfType(value))
         {
             return value;
         }
@@ -77,18 +174,26 @@ internal sealed class NrbfValueReader
 
     private object? ReadClass(ClassRecord record, Type target, int depth, string where)
     {
-        if (_done.TryGetValue(record.Id, out var done))
+        if (TryRecall(record, out var done))
         {
             return CheckTarget(done, target, where);
         }
 
-        Enter(depth, record.MemberNames.Count(), where);
+        var memberNames = record.MemberNames;
+        if (ReferenceEquals(memberNames, _planKey))
+        {
+            // The same class metadata as the mapped record read last (e.g. the next element of a list): same type.
+            Enter(depth, _plan!.Names.Length, where);
+            return CheckTarget(ReadMapped(record, _planType!, depth, where), target, where);
+        }
+
+        Enter(depth, memberNames is Dictionary<string, int>.KeyCollection collection ? collection.Count : memberNames.Count(), where);
         var name = record.TypeName;
         var fullName = name.FullName;
         var mapped = _map.Find(fullName, name.AssemblyName);
         if (mapped is not null)
         {
-            return CheckTarget(mapped.ClrType.IsEnum ? ReadEnum(record, mapped, where) : ReadMapped(record, mapped, depth, where), target, where);
+            return CheckTarget(mapped.IsEnum ? ReadEnum(record, mapped, where) : ReadMapped(record, mapped, depth, where), target, where);
         }
 
         var core = LegacyTypeNames.IsCoreAssembly(name.AssemblyName);
@@ -139,7 +244,7 @@ internal sealed class NrbfValueReader
 
         if (result is not null)
         {
-            _done[record.Id] = result;
+            Remember(record, result);
             return CheckTarget(result, target, where);
         }
 
@@ -148,7 +253,7 @@ internal sealed class NrbfValueReader
 
     private static object? CheckTarget(object? value, Type target, string where)
     {
-        if (value is null || target == typeof(object) || target.IsInstanceOfType(value) || Nullable.GetUnderlyingType(target)?.IsInstanceOfType(value) == true)
+        if (value is null || value.GetType() == target || target == typeof(object) || target.IsInstanceOfType(value) || Nullable.GetUnderlyingType(target)?.IsInstanceOfType(value) == true)
         {
             return value;
         }
@@ -164,7 +269,7 @@ internal sealed class NrbfValueReader
         var names = record.MemberNames.ToArray();
         var assembly = LegacyTypeNames.IsCoreAssembly(record.TypeName.AssemblyName) ? null : record.TypeName.AssemblyName?.FullName;
         var view = new LegacyObject(record.TypeName.FullName, assembly, names);
-        _done[record.Id] = view;
+        Remember(record, view);
         foreach (var member in names)
         {
             view.SetField(member, Read(record.GetRawValue(member), typeof(object), depth + 1, where + "." + member));
@@ -176,22 +281,99 @@ internal sealed class NrbfValueReader
     private object ReadMapped(ClassRecord record, MappedType mapped, int depth, string where)
     {
         var instance = RuntimeHelpers.GetUninitializedObject(mapped.ClrType);
-        _done[record.Id] = instance;
-        foreach (var member in record.MemberNames)
+        Remember(record, instance);
+        var plan = GetPlan(record, mapped);
+        var names = plan.Names;
+        var targets = plan.Targets;
+        for (var i = 0; i < names.Length; i++)
         {
-            if (mapped.FindMember(member) is not { } target)
+            if (targets[i] is not { } target)
             {
                 continue; // A field the mapped type does not have: BinaryFormatter's version tolerance ignores it too.
             }
 
-            var value = Read(record.GetRawValue(member), target.Field.FieldType, depth + 1, target.Path);
-            if (value is not null || !target.Field.FieldType.IsValueType || Nullable.GetUnderlyingType(target.Field.FieldType) is not null)
+            // A primitive or string of exactly the field's type (most fields) needs no conversion and no record dispatch.
+            var raw = record.GetRawValue(names[i]);
+            var value = target.TakesRawValue && raw is not null && raw.GetType() == target.FieldType
+                ? raw
+                : Read(raw, target.FieldType, depth + 1, target.Path);
+            if (value is not null || !target.SkipsNull)
             {
-                target.Field.SetValue(instance, value);
+                target.SetValue(instance, value);
             }
         }
 
         return instance;
+    }
+
+    /// <summary>
+    /// The member plan of a record: records of one class share their member names object (a ClassWithId record
+    /// reuses its class's metadata), so the plan is looked up once per shape, not once per record.
+    /// </summary>
+    private MemberPlan GetPlan(ClassRecord record, MappedType mapped)
+    {
+        var key = record.MemberNames;
+        if (ReferenceEquals(key, _planKey) && ReferenceEquals(mapped, _planType))
+        {
+            return _plan!;
+        }
+
+        var plan = mapped.LastPlan;
+        if (plan is null || !SameNames(plan.Names, key))
+        {
+            var names = key is Dictionary<string, int>.KeyCollection collection ? [.. collection] : key.ToArray();
+            var targets = new MappedMember?[names.Length];
+            for (var i = 0; i < names.Length; i++)
+            {
+                targets[i] = mapped.FindMember(names[i]);
+            }
+
+            plan = new MemberPlan(names, targets);
+            mapped.LastPlan = plan;
+        }
+
+        _planKey = key;
+        _planType = mapped;
+        _plan = plan;
+        return plan;
+    }
+
+    private static bool SameNames(string[] names, IEnumerable<string> recordNames)
+    {
+        if (recordNames is Dictionary<string, int>.KeyCollection collection)
+        {
+            if (collection.Count != names.Length)
+            {
+                return false;
+            }
+
+            var j = 0;
+            foreach (var name in collection)
+            {
+                if (!string.Equals(name, names[j++], StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        if (recordNames.Count() != names.Length)
+        {
+            return false;
+        }
+
+        var i = 0;
+        foreach (var name in recordNames)
+        {
+            if (!string.Equals(name, names[i++], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private object ReadEnum(ClassRecord record, MappedType mapped, string where)
@@ -216,7 +398,7 @@ internal sealed class NrbfValueReader
         }
 
         var result = Enum.ToObject(mapped.ClrType, number);
-        _done[record.Id] = result;
+        Remember(record, result);
         return result;
     }
 
@@ -244,7 +426,7 @@ internal sealed class NrbfValueReader
 
         var factory = s_listFactories.GetOrAdd(elementType, CreateListFactory);
         var list = factory.Create(capacity);
-        _done[record.Id] = list;
+        Remember(record, list);
         if (items is not null)
         {
             var elements = RawElements(items, depth, where);
@@ -300,7 +482,7 @@ internal sealed class NrbfValueReader
         var hashSize = record.HasMember("HashSize") ? record.GetInt32("HashSize") : 0;
         var capacity = hashSize > count && hashSize <= (count * 2) + 16 ? hashSize : count;
         var dictionary = (IDictionary)Activator.CreateInstance(dictionaryType, capacity)!;
-        _done[record.Id] = dictionary;
+        Remember(record, dictionary);
         if (pairs is null)
         {
             return dictionary;
@@ -342,7 +524,7 @@ internal sealed class NrbfValueReader
         }
 
         var table = new Hashtable(keys.Lengths[0]);
-        _done[record.Id] = table;
+        Remember(record, table);
         var rawKeys = RawElements(keys, depth, where);
         var rawValues = RawElements(values, depth, where);
         for (var i = 0; i < rawKeys.Length; i++)
@@ -370,7 +552,7 @@ internal sealed class NrbfValueReader
         }
 
         var list = new ArrayList(capacity);
-        _done[record.Id] = list;
+        Remember(record, list);
         if (items is not null)
         {
             var elements = RawElements(items, depth, where);
@@ -385,7 +567,7 @@ internal sealed class NrbfValueReader
 
     private object ReadArray(ArrayRecord record, Type target, int depth, string where)
     {
-        if (_done.TryGetValue(record.Id, out var done))
+        if (TryRecall(record, out var done))
         {
             return CheckTarget(done, target, where)!;
         }
@@ -395,7 +577,7 @@ internal sealed class NrbfValueReader
         if (TryGetPrimitiveArray(record) is { } direct)
         {
             Enter(depth, length, where);
-            _done[record.Id] = direct;
+            Remember(record, direct);
             return CheckTarget(direct, target, where)!;
         }
 
@@ -407,13 +589,13 @@ internal sealed class NrbfValueReader
         {
             Enter(depth, length, where);
             var values = record.GetArray(primitive.MakeArrayType(), allowNulls: true);
-            _done[record.Id] = values;
+            Remember(record, values);
             return CheckTarget(values, target, where)!;
         }
 
         var elementType = target.IsSZArray ? target.GetElementType()! : LegacyTypeNames.Resolve(elementName, _map) ?? typeof(object);
         var array = Array.CreateInstance(elementType, length);
-        _done[record.Id] = array;
+        Remember(record, array);
         var elements = RawElements(record, depth, where);
         for (var i = 0; i < elements.Length; i++)
         {
