@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SessionBridge.Legacy.StateServer;
@@ -27,11 +29,23 @@ public sealed class AddStateServerStoreTests
     [InlineData("LegacySession:StateServer:ConnectionString", "10.0.0.5:42424", "use the legacy syntax tcpip=host:port")]
     [InlineData("LegacySession:StateServer:NetworkTimeout", "00:00:00", "LegacySession:StateServer:NetworkTimeout")]
     [InlineData("LegacySession:StateServer:KeyScheme", "MachineKey", "LegacySession:StateServer:ValidationKey is not set")]
-    public void Start_WithABadSetting_FailsWithAMessageSayingWhatToSet(string key, string value, string message)
+    public async Task Start_WithABadSetting_FailsWithAMessageSayingWhatToSet(string key, string value, string message)
     {
-        using var factory = SampleOnStateServer.Create("tcpip=127.0.0.1:42425", new Dictionary<string, string> { [key] = value });
+        // A host of its own rather than WebApplicationFactory: when startup fails, the factory's deferred host sometimes
+        // reports an ObjectDisposedException instead of the startup error.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["LegacySession:Store"] = "StateServer",
+            ["LegacySession:StateServer:ConnectionString"] = "tcpip=127.0.0.1:42425",
+            ["LegacySession:StateServer:ApplicationId"] = SampleOnStateServer.ApplicationId,
+            [key] = value,
+        });
+        builder.Services.AddLegacySession(builder.Configuration.GetSection("LegacySession")).AddStateServerStore();
+        Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.UseTestServer(builder.WebHost);
+        await using var app = builder.Build();
 
-        var ex = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
     }
