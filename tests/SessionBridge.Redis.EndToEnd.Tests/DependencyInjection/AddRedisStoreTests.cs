@@ -85,13 +85,24 @@ public sealed class AddRedisStoreTests(RedisServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public void AppStart_WithRedisSelectedAndNoConnection_FailsWithTheKeyToSet()
+    public async Task AppStart_WithRedisSelectedAndNoConnection_FailsWithTheKeyToSet()
     {
-        using var factory = RedisSampleFactory.Create(redisConfiguration: "", applicationName: "/");
+        // A host of its own rather than WebApplicationFactory: when startup fails, the factory's deferred host sometimes
+        // reports an ObjectDisposedException instead of the startup error.
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["LegacySession:Store"] = "Redis",
+            ["LegacySession:ApplicationName"] = "/",
+            ["LegacySession:Redis:Configuration"] = "",
+        });
+        builder.Services.AddLegacySession(builder.Configuration.GetSection("LegacySession")).AddRedisStore();
+        Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.UseTestServer(builder.WebHost);
+        await using var app = builder.Build();
 
-        var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
 
-        Assert.Contains("LegacySession:Redis:Configuration", ex.ToString(), StringComparison.Ordinal);
+        Assert.Contains("LegacySession:Redis:Configuration", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
