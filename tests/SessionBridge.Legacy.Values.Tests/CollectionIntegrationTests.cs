@@ -1,6 +1,7 @@
 using LegacyApp.Models;
-using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Format.Values;
+using SessionBridge.Legacy.Format;
+using SessionBridge.Legacy.Tests.Vectors;
 
 namespace SessionBridge.Legacy.Values.Tests;
 
