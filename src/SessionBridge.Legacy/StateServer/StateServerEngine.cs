@@ -93,70 +93,49 @@ internal sealed class StateServerEngine : IDisposable
             cookie = (int)request.LockCookie.Value;
         }
 
-        var key = request.Key;
-        while (true)
+        return WithLiveItem(request.Key, (Engine: this, Request: request, Cookie: cookie), static (item, now, state) =>
         {
-            var now = _time.GetUtcNow();
-            if (!_items.TryGetValue(key, out var item))
+            item.Touch(now);
+            var actionFlags = (item.ExtraFlags & 1) != 0;
+            if (actionFlags)
             {
-                return StateServerResponse.NotFound;
+                item.ExtraFlags &= ~1;
             }
 
-            lock (item)
+            if (state.Request.Exclusive == StateServerExclusive.Release)
             {
-                if (item.Removed)
+                if (item.Locked && item.LockCookie != state.Cookie)
                 {
-                    continue;
+                    return state.Engine.Locked(item, now, actionFlags);
                 }
 
-                if (item.ExpiresAtUtcTicks <= now.UtcTicks)
-                {
-                    RemoveLocked(key, item);
-                    return StateServerResponse.NotFound;
-                }
-
-                item.Touch(now);
-                var actionFlags = (item.ExtraFlags & 1) != 0;
-                if (actionFlags)
-                {
-                    item.ExtraFlags &= ~1;
-                }
-
-                if (request.Exclusive == StateServerExclusive.Release)
-                {
-                    if (item.Locked && item.LockCookie != cookie)
-                    {
-                        return Locked(item, now, actionFlags);
-                    }
-
-                    item.Locked = false;
-                    return actionFlags ? new StateServerResponse { Status = 200, ActionFlags = true } : StateServerResponse.Ok;
-                }
-
-                if (item.Locked)
-                {
-                    return Locked(item, now, actionFlags);
-                }
-
-                int? newCookie = null;
-                if (request.Exclusive == StateServerExclusive.Acquire)
-                {
-                    item.Locked = true;
-                    item.LockDateUtc = now;
-                    item.LockCookie = unchecked(item.LockCookie + 1);
-                    newCookie = item.LockCookie;
-                }
-
-                return new StateServerResponse
-                {
-                    Status = 200,
-                    Timeout = item.TimeoutMinutes,
-                    ActionFlags = actionFlags,
-                    LockCookie = newCookie,
-                    Body = item.Data,
-                };
+                item.Locked = false;
+                return actionFlags ? new StateServerResponse { Status = 200, ActionFlags = true } : StateServerResponse.Ok;
             }
-        }
+
+            if (item.Locked)
+            {
+                return state.Engine.Locked(item, now, actionFlags);
+            }
+
+            int? newCookie = null;
+            if (state.Request.Exclusive == StateServerExclusive.Acquire)
+            {
+                item.Locked = true;
+                item.LockDateUtc = now;
+                item.LockCookie = unchecked(item.LockCookie + 1);
+                newCookie = item.LockCookie;
+            }
+
+            return new StateServerResponse
+            {
+                Status = 200,
+                Timeout = item.TimeoutMinutes,
+                ActionFlags = actionFlags,
+                LockCookie = newCookie,
+                Body = item.Data,
+            };
+        });
     }
 
     private StateServerResponse Put(StateServerRequest request)
@@ -249,43 +228,33 @@ internal sealed class StateServerEngine : IDisposable
             return StateServerResponse.BadRequest("The Lock-Cookie header must be a non-negative 32-bit number.");
         }
 
-        var key = request.Key;
-        while (true)
+        return WithLiveItem(request.Key, (Engine: this, Key: request.Key, Cookie: cookie), static (item, now, state) =>
         {
-            var now = _time.GetUtcNow();
-            if (!_items.TryGetValue(key, out var item))
+            if (item.Locked && (state.Cookie == -1 || state.Cookie != item.LockCookie))
             {
-                return StateServerResponse.NotFound;
+                item.Touch(now);
+                return state.Engine.Locked(item, now, actionFlags: false);
             }
 
-            lock (item)
-            {
-                if (item.Removed)
-                {
-                    continue;
-                }
-
-                if (item.ExpiresAtUtcTicks <= now.UtcTicks)
-                {
-                    RemoveLocked(key, item);
-                    return StateServerResponse.NotFound;
-                }
-
-                if (item.Locked && (cookie == -1 || cookie != item.LockCookie))
-                {
-                    item.Touch(now);
-                    return Locked(item, now, actionFlags: false);
-                }
-
-                RemoveLocked(key, item);
-                return StateServerResponse.Ok;
-            }
-        }
+            state.Engine.RemoveLocked(state.Key, item);
+            return StateServerResponse.Ok;
+        });
     }
 
-    private StateServerResponse Head(StateServerRequest request)
+    private StateServerResponse Head(StateServerRequest request) =>
+        WithLiveItem(request.Key, 0, static (item, now, _) =>
+        {
+            item.Touch(now);
+            return StateServerResponse.Ok;
+        });
+
+    /// <summary>
+    /// Runs <paramref name="action"/> on the item stored under <paramref name="key"/> while holding its lock, if the item
+    /// exists and has not expired (an expired item is removed); otherwise answers 404. An item removed by another
+    /// request between the lookup and the lock is looked up again.
+    /// </summary>
+    private StateServerResponse WithLiveItem<TState>(string key, TState state, Func<StateItem, DateTimeOffset, TState, StateServerResponse> action)
     {
-        var key = request.Key;
         while (true)
         {
             var now = _time.GetUtcNow();
@@ -307,8 +276,7 @@ internal sealed class StateServerEngine : IDisposable
                     return StateServerResponse.NotFound;
                 }
 
-                item.Touch(now);
-                return StateServerResponse.Ok;
+                return action(item, now, state);
             }
         }
     }
