@@ -172,25 +172,14 @@ internal static class RedisScripts
     /// Release if the lock matches. ARGV = {lock ID, default timeout seconds, channel, session ID}. Re-arms both TTLs
     /// from the stored timeout (or the data's from the default). Returns 1 when it released.
     /// </summary>
-    public const string ReleaseV5 = """
-        local released = 0
-        if redis.call('GET', KEYS[1]) == ARGV[1] then
-          redis.call('DEL', KEYS[1])
-          if redis.call('DEL', KEYS[4]) == 1 then
-            redis.call('PUBLISH', ARGV[3], ARGV[4])
-          end
-          released = 1
-        end
-        """ + "\n" + RearmV5 + """
-
-        if timeout == -1 then
-          redis.call('EXPIRE', KEYS[2], ARGV[2])
-        end
-        return released
-        """;
+    public const string ReleaseV5 = ReleaseIfOwner + "\n" + RearmV5 + ReleaseTail;
 
     /// <summary>Release if the lock matches, v2–v4 layout.</summary>
-    public const string ReleaseV2To4 = """
+    public const string ReleaseV2To4 = ReleaseIfOwner + "\n" + RearmV2To4 + ReleaseTail;
+
+    // The first part of both Release scripts: delete the lock if it is the caller's, and publish when a SessionBridge
+    // request is waiting (KEYS[4], the waiting flag).
+    private const string ReleaseIfOwner = """
         local released = 0
         if redis.call('GET', KEYS[1]) == ARGV[1] then
           redis.call('DEL', KEYS[1])
@@ -199,7 +188,10 @@ internal static class RedisScripts
           end
           released = 1
         end
-        """ + "\n" + RearmV2To4 + """
+        """;
+
+    // The last part of both Release scripts, after the layout's re-arm fragment has set 'timeout'.
+    private const string ReleaseTail = """
 
         if timeout == -1 then
           redis.call('EXPIRE', KEYS[2], ARGV[2])
