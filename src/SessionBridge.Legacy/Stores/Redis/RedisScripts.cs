@@ -8,7 +8,8 @@ namespace SessionBridge.Legacy.Stores.Redis;
 /// <remarks>
 /// Keys are <c>{lock, data, timeout, other layout's data, waiting}</c> for reads, <c>{lock, data, timeout, waiting}</c>
 /// for releases and <c>{data, timeout}</c> otherwise, all with the same hash tag, so every script works on Redis
-/// Cluster. <c>waiting</c> is SessionBridge's own flag, set by a read that finds the session locked; a release
+/// Cluster. Where the provider sends SETNX or SET followed by EXPIRE, the scripts send one SET with NX/EX: the same
+/// effect within the atomic script, in fewer commands. <c>waiting</c> is SessionBridge's own flag, set by a read that finds the session locked; a release
 /// publishes only when it clears that flag, so uncontended requests publish nothing. Differences from the provider, none of which a legacy reader can observe: the locking read
 /// drops the lock it just took when the session does not exist (the provider does that in a second call); the
 /// uninitialized insert does not overwrite an existing session; the releasing scripts publish the session ID on the
@@ -44,9 +45,7 @@ internal static class RedisScripts
     public const string AcquireAndReadV5 = """
         local lockValue = ARGV[1]
         local heldByOther = 0
-        if redis.call('SETNX', KEYS[1], ARGV[1]) == 1 then
-          redis.call('EXPIRE', KEYS[1], ARGV[2])
-        else
+        if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
           lockValue = redis.call('GET', KEYS[1])
           heldByOther = 1
           redis.call('SET', KEYS[5], '1', 'EX', ARGV[2])
@@ -69,9 +68,7 @@ internal static class RedisScripts
     public const string AcquireAndReadV2To4 = """
         local lockValue = ARGV[1]
         local heldByOther = 0
-        if redis.call('SETNX', KEYS[1], ARGV[1]) == 1 then
-          redis.call('EXPIRE', KEYS[1], ARGV[2])
-        else
+        if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
           lockValue = redis.call('GET', KEYS[1])
           heldByOther = 1
           redis.call('SET', KEYS[5], '1', 'EX', ARGV[2])
@@ -140,10 +137,8 @@ internal static class RedisScripts
         if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then
           return 0
         end
-        redis.call('SET', KEYS[2], ARGV[5])
-        redis.call('EXPIRE', KEYS[2], ARGV[2])
-        redis.call('SET', KEYS[3], ARGV[2])
-        redis.call('EXPIRE', KEYS[3], ARGV[2])
+        redis.call('SET', KEYS[2], ARGV[5], 'EX', ARGV[2])
+        redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[2])
         if redis.call('DEL', KEYS[1]) == 1 and redis.call('DEL', KEYS[4]) == 1 then
           redis.call('PUBLISH', ARGV[3], ARGV[4])
         end
@@ -255,10 +250,8 @@ internal static class RedisScripts
         if ARGV[2] == '1' and redis.call('EXISTS', KEYS[1]) == 1 then
           return 0
         end
-        redis.call('SET', KEYS[1], ARGV[3])
-        redis.call('EXPIRE', KEYS[1], ARGV[1])
-        redis.call('SET', KEYS[2], ARGV[1])
-        redis.call('EXPIRE', KEYS[2], ARGV[1])
+        redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[1])
+        redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[1])
         return 1
         """;
 

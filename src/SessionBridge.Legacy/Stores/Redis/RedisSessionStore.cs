@@ -40,6 +40,10 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
     private readonly ResiliencePipeline _readPipeline;
     private readonly ResiliencePipeline _writePipeline;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
+
+    // Releases announced while nobody here waited on the session (timestamp of arrival): a request whose read saw the
+    // lock may register its waiter only after the release message arrived, and would then sleep until its poll.
+    private readonly ConcurrentDictionary<string, long> _unclaimedReleases = new(StringComparer.Ordinal);
     private readonly Lock _connectLock = new();
     private readonly RedisChannel _channel;
     private readonly RedisValue _channelName;
@@ -219,6 +223,13 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
         }
 
         var waiter = _waiters.GetOrAdd(sessionId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (TryClaimRecentRelease(sessionId) && _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(sessionId, waiter)))
+        {
+            // The release was announced between the caller's read and this registration: retry at once (waking
+            // early is allowed; at worst the read finds the lock taken again and the caller waits once more).
+            waiter.TrySetResult();
+        }
+
         try
         {
             await waiter.Task.WaitAsync(maxWait, _timeProvider, cancellationToken).ConfigureAwait(false);
@@ -456,12 +467,55 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
     /// <summary>Sessions someone in this process is waiting on (for tests).</summary>
     internal int PendingWaiters => _waiters.Count;
 
+    /// <summary>Releases remembered because nobody waited when they arrived (for tests).</summary>
+    internal int UnclaimedReleases => _unclaimedReleases.Count;
+
     private void OnLockReleased(RedisChannel channel, RedisValue message)
     {
         var sessionId = (string?)message;
-        if (sessionId is not null && _waiters.TryRemove(sessionId, out var waiter))
+        if (sessionId is null)
+        {
+            return;
+        }
+
+        if (_waiters.TryRemove(sessionId, out var waiter))
         {
             waiter.TrySetResult();
+            return;
+        }
+
+        // Nobody waits here (yet): remember the release for a waiter that registers just after this, then look again
+        // for one that registered meanwhile (WaitForReleaseAsync registers, then claims; this remembers, then wakes).
+        if (_unclaimedReleases.Count >= RedisSessionStoreDefaults.MaxUnclaimedReleases)
+        {
+            ForgetOldReleases();
+        }
+
+        _unclaimedReleases[sessionId] = _timeProvider.GetTimestamp();
+        if (_waiters.TryRemove(sessionId, out waiter))
+        {
+            _unclaimedReleases.TryRemove(sessionId, out _);
+            waiter.TrySetResult();
+        }
+    }
+
+    private bool TryClaimRecentRelease(string sessionId) =>
+        _unclaimedReleases.TryRemove(sessionId, out var at)
+        && _timeProvider.GetElapsedTime(at) <= RedisSessionStoreDefaults.UnclaimedReleaseWindow;
+
+    private void ForgetOldReleases()
+    {
+        foreach (var (sessionId, at) in _unclaimedReleases)
+        {
+            if (_timeProvider.GetElapsedTime(at) > RedisSessionStoreDefaults.UnclaimedReleaseWindow)
+            {
+                _unclaimedReleases.TryRemove(new KeyValuePair<string, long>(sessionId, at));
+            }
+        }
+
+        if (_unclaimedReleases.Count >= RedisSessionStoreDefaults.MaxUnclaimedReleases)
+        {
+            _unclaimedReleases.Clear(); // a flood of releases nobody here waits for: forgetting only costs a poll
         }
     }
 

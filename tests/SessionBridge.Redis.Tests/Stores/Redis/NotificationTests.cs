@@ -107,6 +107,53 @@ public sealed class NotificationTests(RedisServerFixture fixture) : IClassFixtur
         await wait;
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task AReleaseAnnouncedBeforeTheWaiterRegisters_StillWakesIt()
+    {
+        await using var holder = Create(fixture);
+        await using var other = Create(fixture);
+        await WaitUntilSubscribedAsync(other, fixture.Server.Configuration);
+        var (id, locked) = await LockedSessionAsync(holder);
+
+        // The waiter's read sees the lock; the release and its message come before the waiter registers.
+        Assert.Equal(SessionStoreStatus.Locked, (await other.GetItemAsync(id, exclusive: true, Ct)).Status);
+        await holder.ReleaseItemExclusiveAsync(id, locked.LockId!, Ct);
+        await WaitUntilAsync(() => other.UnclaimedReleases == 1);
+
+        await other.WaitForReleaseAsync(id, TimeSpan.FromMinutes(10), Ct); // would sleep the 10 minutes if missed
+        Assert.Equal(0, other.UnclaimedReleases);
+        Assert.Equal(0, other.PendingWaiters);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task AnOldUnclaimedRelease_DoesNotWakeALaterWaiter()
+    {
+        var clock = new FakeTimeProvider();
+        await using var holder = Create(fixture);
+        await using var other = Create(fixture, timeProvider: clock);
+        await WaitUntilSubscribedAsync(other, fixture.Server.Configuration);
+        var (id, locked) = await LockedSessionAsync(holder);
+        Assert.Equal(SessionStoreStatus.Locked, (await other.GetItemAsync(id, exclusive: true, Ct)).Status);
+        await holder.ReleaseItemExclusiveAsync(id, locked.LockId!, Ct);
+        await WaitUntilAsync(() => other.UnclaimedReleases == 1);
+
+        clock.Advance(TimeSpan.FromSeconds(2)); // older than the window: it says nothing about a read made now
+        var wait = other.WaitForReleaseAsync(id, TimeSpan.FromSeconds(30), Ct).AsTask();
+
+        Assert.False(wait.IsCompleted);
+        Assert.Equal(0, other.UnclaimedReleases);
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await wait;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        while (!condition())
+        {
+            await Task.Delay(10, Ct);
+        }
+    }
+
     [Fact]
     public async Task Release_PublishesOnlyWhenARequestFoundTheSessionLocked()
     {
