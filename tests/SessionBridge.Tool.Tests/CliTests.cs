@@ -133,7 +133,7 @@ public sealed class CliTests
     [Fact]
     public void TheBuiltTool_RunsAsAProcess()
     {
-        var tool = Path.Combine(AppContext.BaseDirectory, "sessionbridge.dll");
+        var tool = Path.Combine(AppContext.BaseDirectory, "SessionBridge.Tool.dll");
         Assert.True(File.Exists(tool), $"{tool} is missing");
         var start = new ProcessStartInfo("dotnet", [tool, "decode"])
         {
