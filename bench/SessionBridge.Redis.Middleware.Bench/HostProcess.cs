@@ -42,6 +42,18 @@ internal sealed class HostProcess : IDisposable
 
     public int Port { get; }
 
+    public int ProcessId => _process.Id;
+
+    /// <summary>CPU time the process (user + kernel) has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public Uri BaseAddress => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/");
 
     public static async Task<HostProcess> StartSampleAsync(string name, string sampleDll, string redis, string applicationName)

@@ -56,35 +56,62 @@ try
     Console.WriteLine($"# SessionBridge on Redis vs ASP.NET Core session over RedisCache's commands, over HTTP");
     Console.WriteLine();
     var network = latencyMs > 0 ? $"reached through a proxy adding {latencyMs} ms each way" : "on loopback, no added latency";
-    Console.WriteLine($"Two processes per side on one redis-server ({network}); {connections} connections with distinct sessions, requests alternating between the two processes; {seconds} s per row after 1 s of warm-up, after one unmeasured warm-up pass over every row.");
+    Console.WriteLine($"Two processes per side on one redis-server ({network}); {connections} workers with distinct sessions, each with one request in flight, pinned to one process or alternating between both (see the Connections column); {seconds} s per row after 1 s of warm-up, after one unmeasured warm-up pass over every row.");
     Console.WriteLine();
-    Console.WriteLine("| Scenario | Requests/s | p50 ms | p99 ms | errors |");
-    Console.WriteLine("|---|---|---|---|---|");
-    var rows = new (string Name, HostProcess[] Hosts, bool Bridge, HttpMethod Method, string Path)[]
+    Console.WriteLine("| Scenario | Connections | Requests/s | p50 ms | p99 ms | errors | CPU µs/request: apps | Redis | load client |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+    var scenarios = new (string Name, HostProcess[] Hosts, bool Bridge, HttpMethod Method, string Path)[]
     {
         ("SessionBridge, POST /counter/increment (exclusive, writes)", bridge, true, HttpMethod.Post, "counter/increment"),
         ("ASP.NET Core session, POST /counter/increment (writes)", core, false, HttpMethod.Post, "counter/increment"),
         ("SessionBridge, GET /counter (read-only)", bridge, true, HttpMethod.Get, "counter"),
         ("ASP.NET Core session, GET /counter (reads)", core, false, HttpMethod.Get, "counter"),
     };
-    // Two rounds in rotated order (each row's side warmed by the other rows), so neither side always runs first.
-    var throughput = rows.ToDictionary(r => r.Name, _ => new List<double>());
+
+    // Two ways of spreading the load, each measured: "pinned", 16 HTTP connections (8 per process), each with its own
+    // session and only one request in flight, so a connection waits until the server has finished the request — for
+    // the Core session that includes its commit, which runs after the response was written; "alternating", each of
+    // 16 clients sends its requests alternately to the two processes over one connection to each (32 connections),
+    // so the Core session's commit overlaps the client's next request to the other process.
+    var rows = new[] { true, false }.SelectMany(pinned => scenarios.Select(s => (s.Name, s.Hosts, s.Bridge, s.Method, s.Path, Pinned: pinned))).ToArray();
+    var throughput = rows.ToDictionary(r => (r.Name, r.Pinned), _ => new List<double>());
     foreach (var row in rows)
     {
-        await LoadAsync(row.Hosts, row.Bridge, row.Method, row.Path, warmUpOnly: true);
+        await LoadAsync(row.Hosts, row.Bridge, row.Method, row.Path, row.Pinned, warmUpOnly: true);
     }
 
-    var order = new[] { 0, 1, 2, 3, 1, 0, 3, 2 };
+    if (args.Contains("--rows"))
+    {
+        Console.WriteLine($"(measuring from {DateTime.UtcNow:HH:mm:ss} UTC; process ids: {string.Join(", ", hosts.Select(h => $"{h.Name} {h.ProcessId}"))})");
+    }
+
+    // Two rounds in rotated order (each row's side warmed by the other rows), so neither side always runs first.
+    // --rows 0,0,0 measures only the rows given (0-3 pinned: SessionBridge writes, Core writes, SessionBridge reads,
+    // Core reads; 4-7 the same alternating), e.g. to profile one side with perf.
+    var order = args.Contains("--rows")
+        ? Arg("--rows").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray()
+        : [0, 1, 2, 3, 1, 0, 3, 2, 4, 5, 6, 7, 5, 4, 7, 6];
     foreach (var index in order)
     {
         var row = rows[index];
-        var result = await LoadAsync(row.Hosts, row.Bridge, row.Method, row.Path);
-        throughput[row.Name].Add(result.Rps);
-        Console.WriteLine($"| {row.Name} | {result.Rps:0} | {result.P50:0.00} | {result.P99:0.00} | {result.Errors} |");
+        var result = await LoadAsync(row.Hosts, row.Bridge, row.Method, row.Path, row.Pinned);
+        throughput[(row.Name, row.Pinned)].Add(result.Rps);
+        var spread = row.Pinned ? $"pinned, {connections}" : $"alternating, {connections} × 2";
+        Console.WriteLine($"| {row.Name} | {spread} | {result.Rps:0} | {result.P50:0.00} | {result.P99:0.00} | {result.Errors} | {result.AppCpu:0} | {result.RedisCpu:0} | {result.ClientCpu:0} |");
+    }
+
+    if (args.Contains("--rows"))
+    {
+        return;
     }
 
     Console.WriteLine();
-    Console.WriteLine($"Ratio SessionBridge / Core session (mean of both rounds): writes {throughput[rows[0].Name].Average() / throughput[rows[1].Name].Average():0.00}×, reads {throughput[rows[2].Name].Average() / throughput[rows[3].Name].Average():0.00}×.");
+    foreach (var pinned in new[] { true, false })
+    {
+        double Mean(int scenario) => throughput[(scenarios[scenario].Name, pinned)].Average();
+        Console.WriteLine($"Ratio SessionBridge / Core session, {(pinned ? "pinned" : "alternating")} (mean of both rounds): writes {Mean(0) / Mean(1):0.00}×, reads {Mean(2) / Mean(3):0.00}×.");
+    }
+
     Console.WriteLine();
     Console.WriteLine("| Lost updates: 100 concurrent POST /counter/increment on one session, split over both processes | Final count | Lost | non-200 |");
     Console.WriteLine("|---|---|---|---|");
@@ -114,13 +141,16 @@ finally
     keys.Delete(recursive: true);
 }
 
-async Task<(double Rps, double P50, double P99, int Errors)> LoadAsync(HostProcess[] side, bool isBridge, HttpMethod method, string path, bool warmUpOnly = false)
+async Task<(double Rps, double P50, double P99, int Errors, double AppCpu, double RedisCpu, double ClientCpu)> LoadAsync(HostProcess[] side, bool isBridge, HttpMethod method, string path, bool pinned, bool warmUpOnly = false)
 {
-    var clients = side.Select(Client).ToArray();
+    // Each worker has its own connection to each process it talks to: pinned, one process (w % 2); alternating, both.
+    var clients = Enumerable.Range(0, connections)
+        .Select(w => pinned ? new[] { Client(side[w % side.Length], maxConnections: 1) } : side.Select(h => Client(h, maxConnections: 1)).ToArray())
+        .ToArray();
     var cookies = new string[connections];
     for (var i = 0; i < connections; i++)
     {
-        cookies[i] = await NewSessionAsync(clients[i % clients.Length], isBridge);
+        cookies[i] = await NewSessionAsync(clients[i][0], isBridge);
     }
 
     var latencies = new List<double>[connections];
@@ -130,10 +160,11 @@ async Task<(double Rps, double P50, double P99, int Errors)> LoadAsync(HostProce
     var workers = Enumerable.Range(0, connections).Select(w => Task.Run(async () =>
     {
         latencies[w] = new List<double>(100_000);
+        var mine = clients[w];
         var turn = w;
         while (!stop.IsCancellationRequested)
         {
-            var client = clients[turn++ % clients.Length];
+            var client = mine[turn++ % mine.Length];
             using var request = new HttpRequestMessage(method, path);
             request.Headers.Add("Cookie", cookies[w]);
             var started = Stopwatch.GetTimestamp();
@@ -153,25 +184,34 @@ async Task<(double Rps, double P50, double P99, int Errors)> LoadAsync(HostProce
         }
     })).ToArray();
     await Task.Delay(1000);
+    var self = Process.GetCurrentProcess();
+    var appCpu = side.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime);
+    var redisCpu = redis.CpuTime;
+    var clientCpu = self.TotalProcessorTime;
     Volatile.Write(ref measuring, !warmUpOnly);
     var measured = Stopwatch.StartNew();
     await Task.Delay(TimeSpan.FromSeconds(warmUpOnly ? 1 : seconds));
     Volatile.Write(ref measuring, false);
     measured.Stop();
+    self.Refresh();
+    appCpu = side.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime) - appCpu;
+    redisCpu = redis.CpuTime - redisCpu;
+    clientCpu = self.TotalProcessorTime - clientCpu;
     stop.Cancel();
     await Task.WhenAll(workers);
-    foreach (var client in clients)
+    foreach (var client in clients.SelectMany(c => c))
     {
         client.Dispose();
     }
 
     var all = latencies.SelectMany(l => l).Order().ToArray();
-    return (all.Length / measured.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), errors);
+    var perRequest = (TimeSpan cpu) => all.Length == 0 ? double.NaN : cpu.TotalMicroseconds / all.Length;
+    return (all.Length / measured.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), errors, perRequest(appCpu), perRequest(redisCpu), perRequest(clientCpu));
 }
 
 async Task<(int Final, int Errors)> LostUpdatesAsync(HostProcess[] side, bool isBridge)
 {
-    var clients = side.Select(Client).ToArray();
+    var clients = side.Select(h => Client(h)).ToArray();
     // A Core session exists only once a request wrote it, so it starts at 1: count from the stored value.
     var cookie = await NewSessionAsync(clients[0], isBridge, write: !isBridge);
     var baseline = int.Parse(await GetAsync(clients[0], cookie, "counter"), CultureInfo.InvariantCulture);
@@ -310,7 +350,7 @@ static async Task<string> GetAsync(HttpClient client, string cookie, string path
     return response.IsSuccessStatusCode ? body : throw new InvalidOperationException($"{method ?? HttpMethod.Get} {path} answered {(int)response.StatusCode}: {body}");
 }
 
-static HttpClient Client(HostProcess host) => new(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 256 })
+static HttpClient Client(HostProcess host, int maxConnections = 256) => new(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = maxConnections })
 {
     BaseAddress = host.BaseAddress,
     Timeout = TimeSpan.FromSeconds(60),
