@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using StackExchange.Redis;
 
@@ -45,7 +44,7 @@ public sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionLoc
     private readonly string _keyPrefix;
     private readonly TimeProvider _timeProvider;
     private readonly RedisChannel _channel;
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
+    private readonly LockReleaseWaiters _waiters;
     private int _subscribed;
 
     /// <summary>Creates the provider over the application's connection, which it does not dispose.</summary>
@@ -64,6 +63,7 @@ public sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionLoc
         _ownsConnection = ownsConnection;
         _keyPrefix = keyPrefix ?? DefaultKeyPrefix;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _waiters = new LockReleaseWaiters(_timeProvider);
         _channel = new RedisChannel(_keyPrefix + "Released", RedisChannel.PatternMode.Literal);
     }
 
@@ -137,32 +137,13 @@ public sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionLoc
         }
 
         await EnsureSubscribedAsync().ConfigureAwait(false);
-        var waiter = _waiters.GetOrAdd(sessionId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        try
-        {
-            await waiter.Task.WaitAsync(maxWait, _timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // No release was announced (or the lock expired): the caller polls again.
-        }
-        finally
-        {
-            if (!waiter.Task.IsCompleted && _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(sessionId, waiter)))
-            {
-                waiter.TrySetResult();
-            }
-        }
+        await _waiters.WaitAsync(sessionId, maxWait, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Wakes every waiter and closes the connection when the provider created it.</summary>
     public void Dispose()
     {
-        foreach (var waiter in _waiters.Values)
-        {
-            waiter.TrySetResult();
-        }
-
+        _waiters.WakeAll();
         if (_ownsConnection)
         {
             _connection.Dispose();
@@ -189,9 +170,9 @@ public sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionLoc
 
     private void OnReleased(RedisChannel channel, RedisValue message)
     {
-        if ((string?)message is { } sessionId && _waiters.TryRemove(sessionId, out var waiter))
+        if ((string?)message is { } sessionId)
         {
-            waiter.TrySetResult();
+            _waiters.Announce(sessionId);
         }
     }
 

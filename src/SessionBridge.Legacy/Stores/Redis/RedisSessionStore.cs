@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -39,11 +38,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
     private readonly TimeProvider _timeProvider;
     private readonly ResiliencePipeline _readPipeline;
     private readonly ResiliencePipeline _writePipeline;
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
-
-    // Releases announced while nobody here waited on the session (timestamp of arrival): a request whose read saw the
-    // lock may register its waiter only after the release message arrived, and would then sleep until its poll.
-    private readonly ConcurrentDictionary<string, long> _unclaimedReleases = new(StringComparer.Ordinal);
+    private readonly LockReleaseWaiters _waiters;
     private readonly Lock _connectLock = new();
     private readonly RedisChannel _channel;
     private readonly RedisValue _channelName;
@@ -69,6 +64,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _waiters = new LockReleaseWaiters(_timeProvider);
         _v5 = options.KeyLayout == RedisKeyLayout.V5;
         _channelName = RedisSessionStoreDefaults.ChannelPrefix + options.ApplicationName;
         _channel = new RedisChannel((string)_channelName!, RedisChannel.PatternMode.Literal);
@@ -222,31 +218,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
             _ = EnsureSubscribedAsync();
         }
 
-        var waiter = _waiters.GetOrAdd(sessionId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (TryClaimRecentRelease(sessionId) && _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(sessionId, waiter)))
-        {
-            // The release was announced between the caller's read and this registration: retry at once (waking
-            // early is allowed; at worst the read finds the lock taken again and the caller waits once more).
-            waiter.TrySetResult();
-        }
-
-        try
-        {
-            await waiter.Task.WaitAsync(maxWait, _timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // Nobody announced a release (the legacy application never does): the caller polls again.
-        }
-        finally
-        {
-            // Timed out or cancelled: drop the entry so it cannot pile up, and wake whoever else shares it (waking
-            // early is allowed) so that none of them waits on an entry that is gone.
-            if (!waiter.Task.IsCompleted && _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(sessionId, waiter)))
-            {
-                waiter.TrySetResult();
-            }
-        }
+        await _waiters.WaitAsync(sessionId, maxWait, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -264,11 +236,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
             owned = _ownedConnection;
         }
 
-        foreach (var waiter in _waiters.Values)
-        {
-            waiter.TrySetResult();
-        }
-
+        _waiters.WakeAll();
         if (owned is not null)
         {
             await owned.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
@@ -465,57 +433,16 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
     }
 
     /// <summary>Sessions someone in this process is waiting on (for tests).</summary>
-    internal int PendingWaiters => _waiters.Count;
+    internal int PendingWaiters => _waiters.Pending;
 
     /// <summary>Releases remembered because nobody waited when they arrived (for tests).</summary>
-    internal int UnclaimedReleases => _unclaimedReleases.Count;
+    internal int UnclaimedReleases => _waiters.Unclaimed;
 
     private void OnLockReleased(RedisChannel channel, RedisValue message)
     {
-        var sessionId = (string?)message;
-        if (sessionId is null)
+        if ((string?)message is { } sessionId)
         {
-            return;
-        }
-
-        if (_waiters.TryRemove(sessionId, out var waiter))
-        {
-            waiter.TrySetResult();
-            return;
-        }
-
-        // Nobody waits here (yet): remember the release for a waiter that registers just after this, then look again
-        // for one that registered meanwhile (WaitForReleaseAsync registers, then claims; this remembers, then wakes).
-        if (_unclaimedReleases.Count >= RedisSessionStoreDefaults.MaxUnclaimedReleases)
-        {
-            ForgetOldReleases();
-        }
-
-        _unclaimedReleases[sessionId] = _timeProvider.GetTimestamp();
-        if (_waiters.TryRemove(sessionId, out waiter))
-        {
-            _unclaimedReleases.TryRemove(sessionId, out _);
-            waiter.TrySetResult();
-        }
-    }
-
-    private bool TryClaimRecentRelease(string sessionId) =>
-        _unclaimedReleases.TryRemove(sessionId, out var at)
-        && _timeProvider.GetElapsedTime(at) <= RedisSessionStoreDefaults.UnclaimedReleaseWindow;
-
-    private void ForgetOldReleases()
-    {
-        foreach (var (sessionId, at) in _unclaimedReleases)
-        {
-            if (_timeProvider.GetElapsedTime(at) > RedisSessionStoreDefaults.UnclaimedReleaseWindow)
-            {
-                _unclaimedReleases.TryRemove(new KeyValuePair<string, long>(sessionId, at));
-            }
-        }
-
-        if (_unclaimedReleases.Count >= RedisSessionStoreDefaults.MaxUnclaimedReleases)
-        {
-            _unclaimedReleases.Clear(); // a flood of releases nobody here waits for: forgetting only costs a poll
+            _waiters.Announce(sessionId);
         }
     }
 

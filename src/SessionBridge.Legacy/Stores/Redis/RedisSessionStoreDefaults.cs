@@ -21,15 +21,6 @@ internal static class RedisSessionStoreDefaults
     /// <summary>How long the circuit stays open after it breaks.</summary>
     public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// How long a release announced while nobody in this process waited still wakes a waiter that registers later (it
-    /// read the lock before the release and registered after the message): a stale claim costs one extra read.
-    /// </summary>
-    public static readonly TimeSpan UnclaimedReleaseWindow = TimeSpan.FromSeconds(1);
-
-    /// <summary>At most this many unclaimed releases are remembered; beyond it, old ones are forgotten.</summary>
-    public const int MaxUnclaimedReleases = 10_000;
-
     /// <summary>Prefix of the per-application lock-release channel.</summary>
     public const string ChannelPrefix = "SessionBridge:LockReleased:";
 }
