@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionBridge.Legacy.Stores;
 using SessionBridge.Legacy.Stores.StateServer;
@@ -14,5 +15,6 @@ internal static class StateServerStoreSetup
 
     public static ILegacySessionStore Create(IServiceProvider services) => new StateServerSessionStore(
         services.GetRequiredService<IOptions<StateServerStoreOptions>>().Value,
-        services.GetService<TimeProvider>());
+        services.GetService<TimeProvider>(),
+        services.GetService<ILoggerFactory>()?.CreateLogger<StateServerSessionStore>());
 }

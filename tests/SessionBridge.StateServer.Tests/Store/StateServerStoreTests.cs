@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
 using SessionBridge.Legacy.Stores.StateServer;
+using SessionBridge.Redis.Tests.Infrastructure;
 using SessionBridge.StateServer.Tests.Infrastructure;
 
 namespace SessionBridge.StateServer.Tests.Store;
@@ -164,6 +166,34 @@ public sealed class StateServerStoreTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task FailedExchanges_AndTheCircuitOpeningAndClosing_AreLogged()
+    {
+        var port = FreePort();
+        var logger = new ListLogger();
+        using var store = NewStore(port, _time, o =>
+        {
+            o.BreakerMinimumThroughput = 2;
+            o.BreakDuration = TimeSpan.FromMinutes(1);
+        }, logger);
+        for (var i = 0; i < 4; i++)
+        {
+            await Assert.ThrowsAsync<SessionStoreUnavailableException>(async () => await store.GetItemAsync(Id, exclusive: false, Ct));
+        }
+
+        Assert.Contains(logger.Entries, e => e.Id.Id == 221 && e.Level == LogLevel.Warning && e.Message.Contains($"127.0.0.1:{port}", StringComparison.Ordinal));
+        var opened = Assert.Single(logger.Entries, e => e.Id.Id == 222);
+        Assert.Contains("60 s", opened.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(logger.Entries, e => e.Id.Id == 223);
+
+        // The server comes up and the break passes: the next call goes through and closes the circuit.
+        await using var server = InProcessServer.Start(_time, o => o.Port = port);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(SessionStoreStatus.NotFound, (await store.GetItemAsync(Id, exclusive: false, Ct)).Status);
+        Assert.Single(logger.Entries, e => e.Id.Id == 223 && e.Level == LogLevel.Information);
+        Assert.DoesNotContain(logger.Entries, e => e.Message.Contains(Id, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ServerWithoutAspNetVersion_IsRejectedOnFirstContact()
     {
         using var fake = new TcpListener(IPAddress.Loopback, 0);
@@ -248,11 +278,11 @@ public sealed class StateServerStoreTests : IAsyncDisposable
         Assert.Contains("AppDomainAppId", ex.Message, StringComparison.Ordinal);
     }
 
-    private StateServerSessionStore NewStore(int port, TimeProvider? time = null, Action<StateServerStoreOptions>? configure = null)
+    private StateServerSessionStore NewStore(int port, TimeProvider? time = null, Action<StateServerStoreOptions>? configure = null, ILogger? logger = null)
     {
         var options = new StateServerStoreOptions { ConnectionString = $"tcpip=127.0.0.1:{port}", ApplicationId = "/LM/W3SVC/1/ROOT/MyApp" };
         configure?.Invoke(options);
-        return new StateServerSessionStore(options, time ?? _time);
+        return new StateServerSessionStore(options, time ?? _time, logger);
     }
 
     private static SessionStateData Session(string user)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -12,21 +13,23 @@ namespace SessionBridge.Legacy.Stores.StateServer;
 /// resilience pipeline (circuit breaker around the network timeout). Every failure to talk to it surfaces as
 /// <see cref="SessionStoreUnavailableException"/>.
 /// </summary>
-internal sealed class StateServerPartition : IDisposable
+internal sealed partial class StateServerPartition : IDisposable
 {
     private readonly ConcurrentBag<StateServerClientConnection> _idle = [];
     private readonly StateServerStoreOptions _options;
     private readonly TimeProvider _time;
     private readonly StateServerLimits _limits;
     private readonly ResiliencePipeline _pipeline;
+    private readonly ILogger _logger;
     private volatile bool _versionChecked;
     private volatile bool _disposed;
 
-    public StateServerPartition(StateServerEndpoint endpoint, StateServerStoreOptions options, TimeProvider time)
+    public StateServerPartition(StateServerEndpoint endpoint, StateServerStoreOptions options, TimeProvider time, ILogger logger)
     {
         Endpoint = endpoint;
         _options = options;
         _time = time;
+        _logger = logger;
         _limits = new StateServerLimits { MaxBodyLength = options.MaxResponseBodyBytes };
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
@@ -40,6 +43,16 @@ internal sealed class StateServerPartition : IDisposable
                     .Handle<SocketException>()
                     .Handle<InvalidDataException>()
                     .Handle<TimeoutRejectedException>(),
+                OnOpened = args =>
+                {
+                    Log.CircuitOpened(_logger, Endpoint.HostHeader, args.BreakDuration.TotalSeconds);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    Log.CircuitClosed(_logger, Endpoint.HostHeader);
+                    return default;
+                },
             })
             .AddTimeout(options.NetworkTimeout)
             .Build();
@@ -64,11 +77,13 @@ internal sealed class StateServerPartition : IDisposable
         }
         catch (TimeoutRejectedException ex)
         {
+            Log.ExchangeFailed(_logger, Endpoint.HostHeader, "no answer within the network timeout", ex);
             throw new SessionStoreUnavailableException(
                 $"The state server at {Endpoint.HostHeader} did not answer within the network timeout of {_options.NetworkTimeout.TotalSeconds:0.#} s.", ex);
         }
         catch (Exception ex) when (ex is IOException or SocketException or InvalidDataException)
         {
+            Log.ExchangeFailed(_logger, Endpoint.HostHeader, ex.Message, ex);
             throw new SessionStoreUnavailableException(
                 $"The state server at {Endpoint.HostHeader} cannot be reached or answered badly: {ex.Message} Check that it runs and that stateConnectionString points to it.", ex);
         }
@@ -154,5 +169,20 @@ internal sealed class StateServerPartition : IDisposable
 
         connection.LastUsedTimestamp = _time.GetTimestamp();
         _idle.Add(connection);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 221, Level = LogLevel.Warning,
+            Message = "Exchange with the state server {Server} failed: {Reason}")]
+        public static partial void ExchangeFailed(ILogger logger, string server, string reason, Exception exception);
+
+        [LoggerMessage(EventId = 222, Level = LogLevel.Warning,
+            Message = "The state server {Server} failed repeatedly; calls to it are paused for {BreakSeconds} s and fail at once (circuit open).")]
+        public static partial void CircuitOpened(ILogger logger, string server, double breakSeconds);
+
+        [LoggerMessage(EventId = 223, Level = LogLevel.Information,
+            Message = "The state server {Server} answers again (circuit closed).")]
+        public static partial void CircuitClosed(ILogger logger, string server);
     }
 }

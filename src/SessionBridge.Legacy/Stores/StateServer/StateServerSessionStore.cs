@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.StateServer;
 
@@ -28,12 +30,19 @@ public sealed class StateServerSessionStore : ILegacySessionStore, IDisposable
 
     private readonly StateServerStoreOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly string _uriBase;
     private readonly ConcurrentDictionary<string, StateServerPartition> _partitions = new(StringComparer.OrdinalIgnoreCase);
     private readonly string[] _partitionStrings;
 
     /// <summary>Creates the store. Throws <see cref="ArgumentException"/> when a setting is invalid (the message says which).</summary>
-    public StateServerSessionStore(StateServerStoreOptions options, TimeProvider? timeProvider = null)
+    /// <param name="options">The options.</param>
+    /// <param name="timeProvider">The clock for lock ages and idle connections; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">
+    /// Where to log failed exchanges (event 221) and the circuit breaker opening (222) and closing (223) per state
+    /// server, or <see langword="null"/>.
+    /// </param>
+    public StateServerSessionStore(StateServerStoreOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.ApplicationId))
@@ -49,6 +58,7 @@ public sealed class StateServerSessionStore : ILegacySessionStore, IDisposable
 
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
         _uriBase = StateServerKeys.CreateUriBase(options.ApplicationId, options.KeyScheme, options.ValidationKey, options.Validation);
         _partitionStrings = options.PartitionConnectionStrings.Count > 0 ? [.. options.PartitionConnectionStrings] : [options.ConnectionString];
         foreach (var connectionString in _partitionStrings)
@@ -170,7 +180,7 @@ public sealed class StateServerSessionStore : ILegacySessionStore, IDisposable
         var connectionString = _options.PartitionResolver is { } resolver
             ? resolver(sessionId)
             : _partitionStrings[_partitionStrings.Length == 1 ? 0 : PartitionIndex(sessionId, _partitionStrings.Length)];
-        var partition = _partitions.GetOrAdd(connectionString, static (s, self) => new StateServerPartition(StateServerEndpoint.Parse(s), self._options, self._time), this);
+        var partition = _partitions.GetOrAdd(connectionString, static (s, self) => new StateServerPartition(StateServerEndpoint.Parse(s), self._options, self._time, self._logger), this);
         return (partition, StateServerKeys.CreateRequestTarget(_uriBase, sessionId));
     }
 

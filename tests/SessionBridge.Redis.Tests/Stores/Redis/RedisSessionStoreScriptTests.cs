@@ -388,7 +388,7 @@ public sealed class RedisSessionStoreScriptTests(RedisServerFixture fixture) : I
         var result = await store.GetItemAsync(id, exclusive: false, Ct);
 
         Assert.Equal(SessionStoreStatus.NotFound, result.Status);
-        var line = Assert.Single(logger.Entries, e => e.Id.Id == 201);
+        var line = Assert.Single(logger.Entries, e => e.Id.Id == 211);
         Assert.Contains("V2To4", line.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(id, line.Message, StringComparison.Ordinal);
     }

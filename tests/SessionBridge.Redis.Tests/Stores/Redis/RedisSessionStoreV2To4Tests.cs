@@ -148,7 +148,7 @@ public sealed class RedisSessionStoreV2To4Tests(RedisServerFixture fixture) : IC
 
         Assert.Equal(SessionStoreStatus.NotFound, (await store.GetItemAsync(id, exclusive: true, Ct)).Status);
 
-        var line = Assert.Single(logger.Logger.Entries, e => e.Id.Id == 201);
+        var line = Assert.Single(logger.Logger.Entries, e => e.Id.Id == 211);
         Assert.Contains("_SessionStateItemCollection", line.Message, StringComparison.Ordinal);
     }
 
