@@ -151,7 +151,9 @@ public sealed class LegacyTypeMap
 
         foreach (var candidate in candidates)
         {
-            if (assembly is null || !string.Equals(candidate.AssemblySimpleName, assembly.Name, StringComparison.OrdinalIgnoreCase))
+            // Ordinal first: the stream nearly always spells the name exactly as mapped.
+            if (assembly is null || !(string.Equals(candidate.AssemblySimpleName, assembly.Name, StringComparison.Ordinal) ||
+                string.Equals(candidate.AssemblySimpleName, assembly.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }

@@ -184,7 +184,7 @@ internal sealed class NrbfValueReader
         {
             // The same class metadata as the mapped record read last (e.g. the next element of a list): same type.
             Enter(depth, _plan!.Names.Length, where);
-            return CheckTarget(ReadMapped(record, _planType!, depth, where), target, where);
+            return CheckTarget(ReadMapped(record, memberNames, _planType!, depth, where), target, where);
         }
 
         Enter(depth, memberNames is Dictionary<string, int>.KeyCollection collection ? collection.Count : memberNames.Count(), where);
@@ -193,9 +193,19 @@ internal sealed class NrbfValueReader
         var mapped = _map.Find(fullName, name.AssemblyName);
         if (mapped is not null)
         {
-            return CheckTarget(mapped.IsEnum ? ReadEnum(record, mapped, where) : ReadMapped(record, mapped, depth, where), target, where);
+            return CheckTarget(mapped.IsEnum ? ReadEnum(record, mapped, where) : ReadMapped(record, memberNames, mapped, depth, where), target, where);
         }
 
+        return ReadUnmappedClass(record, name, fullName, target, depth, where);
+    }
+
+    /// <summary>
+    /// A record whose type is not mapped: a built-in type or collection, System.Web's SessionStateActions, or else a
+    /// read-only view. Kept apart from <see cref="ReadClass"/> so the mapped path stays a small method.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private object? ReadUnmappedClass(ClassRecord record, System.Reflection.Metadata.TypeName name, string fullName, Type target, int depth, string where)
+    {
         var core = LegacyTypeNames.IsCoreAssembly(name.AssemblyName);
         object? result = null;
         if (core && !name.IsConstructedGenericType)
@@ -251,17 +261,19 @@ internal sealed class NrbfValueReader
         return CheckTarget(ReadView(record, depth, where), target, where);
     }
 
-    private static object? CheckTarget(object? value, Type target, string where)
-    {
-        if (value is null || value.GetType() == target || target == typeof(object) || target.IsInstanceOfType(value) || Nullable.GetUnderlyingType(target)?.IsInstanceOfType(value) == true)
-        {
-            return value;
-        }
+    private static object? CheckTarget(object? value, Type target, string where) =>
+        value is null || target == typeof(object) || value.GetType() == target || target.IsInstanceOfType(value) || Nullable.GetUnderlyingType(target)?.IsInstanceOfType(value) == true
+            ? value
+            : throw TargetMismatch(value, target, where);
 
+    /// <summary>The error of a value that does not fit its member (apart, so the checks above stay small).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static LegacySessionFormatException TargetMismatch(object value, Type target, string where)
+    {
         var hint = value is LegacyObject view
             ? $"the legacy type '{view.TypeName}, {view.AssemblyName ?? "mscorlib"}', which is not mapped; map it with LegacyTypeMap.Map<{target.Name}>(\"{view.TypeName}, {view.AssemblyName ?? "mscorlib"}\")"
             : $"a {value.GetType()}";
-        throw Fail($"{where} holds {hint}, but the mapped member is a {target}.");
+        return Fail($"{where} holds {hint}, but the mapped member is a {target}.");
     }
 
     private LegacyObject ReadView(ClassRecord record, int depth, string where)
@@ -278,11 +290,11 @@ internal sealed class NrbfValueReader
         return view;
     }
 
-    private object ReadMapped(ClassRecord record, MappedType mapped, int depth, string where)
+    private object ReadMapped(ClassRecord record, IEnumerable<string> memberNames, MappedType mapped, int depth, string where)
     {
         var instance = RuntimeHelpers.GetUninitializedObject(mapped.ClrType);
         Remember(record, instance);
-        var plan = GetPlan(record, mapped);
+        var plan = GetPlan(memberNames, mapped);
         var names = plan.Names;
         var targets = plan.Targets;
         for (var i = 0; i < names.Length; i++)
@@ -310,9 +322,8 @@ internal sealed class NrbfValueReader
     /// The member plan of a record: records of one class share their member names object (a ClassWithId record
     /// reuses its class's metadata), so the plan is looked up once per shape, not once per record.
     /// </summary>
-    private MemberPlan GetPlan(ClassRecord record, MappedType mapped)
+    private MemberPlan GetPlan(IEnumerable<string> key, MappedType mapped)
     {
-        var key = record.MemberNames;
         if (ReferenceEquals(key, _planKey) && ReferenceEquals(mapped, _planType))
         {
             return _plan!;
@@ -518,12 +529,13 @@ internal sealed class NrbfValueReader
 
         var keys = record.GetArrayRecord("Keys");
         var values = record.GetArrayRecord("Values");
-        if (keys is null || values is null || CheckLength(keys, where) != CheckLength(values, where))
+        var count = keys is null || values is null ? -1 : CheckLength(keys, where);
+        if (keys is null || values is null || count != CheckLength(values, where))
         {
             throw Fail($"{where} is a Hashtable whose keys and values do not match.");
         }
 
-        var table = new Hashtable(keys.Lengths[0]);
+        var table = new Hashtable(count);
         Remember(record, table);
         var rawKeys = RawElements(keys, depth, where);
         var rawValues = RawElements(values, depth, where);
@@ -652,13 +664,19 @@ internal sealed class NrbfValueReader
     {
         if (record.Rank != 1)
         {
-            throw Fail($"{where} is a {record.Rank}-dimensional array ({record.TypeName.FullName}); only single-dimension arrays are supported.");
+            throw NotSingleDimension(record, where);
         }
 
-        var length = record.Lengths[0];
+        // ArrayRecord.Lengths allocates an array on every call; the single-dimension records have Length.
+        var length = record switch
+        {
+            SZArrayRecord<SerializationRecord> records => records.Length,
+            SZArrayRecord<string> strings => strings.Length,
+            _ => record.Lengths[0],
+        };
         if (length < 0 || length > _limits.MaxElements)
         {
-            throw Fail($"{where} declares {length} elements, more than the limit of {_limits.MaxElements} (LegacyValueLimits.MaxElements).");
+            throw TooManyElements(length, where);
         }
 
         return length;
@@ -668,15 +686,32 @@ internal sealed class NrbfValueReader
     {
         if (depth >= _limits.MaxDepth)
         {
-            throw Fail($"{where} nests deeper than {_limits.MaxDepth} levels (LegacyValueLimits.MaxDepth).");
+            throw TooDeep(where);
         }
 
         _elements += elements;
         if (_elements > _limits.MaxElements)
         {
-            throw Fail($"the value holds more than {_limits.MaxElements} fields and elements (LegacyValueLimits.MaxElements).");
+            throw TooManyInTotal();
         }
     }
+
+    // The limit errors are built apart from the checks, which run for every record and stay small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static LegacySessionFormatException NotSingleDimension(ArrayRecord record, string where) =>
+        Fail($"{where} is a {record.Rank}-dimensional array ({record.TypeName.FullName}); only single-dimension arrays are supported.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LegacySessionFormatException TooManyElements(int length, string where) =>
+        Fail($"{where} declares {length} elements, more than the limit of {_limits.MaxElements} (LegacyValueLimits.MaxElements).");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LegacySessionFormatException TooDeep(string where) =>
+        Fail($"{where} nests deeper than {_limits.MaxDepth} levels (LegacyValueLimits.MaxDepth).");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LegacySessionFormatException TooManyInTotal() =>
+        Fail($"the value holds more than {_limits.MaxElements} fields and elements (LegacyValueLimits.MaxElements).");
 
     private static LegacySessionFormatException Fail(string message) =>
         new($"The serialized object cannot be read: {message}");
