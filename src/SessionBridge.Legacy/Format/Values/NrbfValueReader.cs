@@ -294,97 +294,112 @@ internal sealed class NrbfValueReader
     {
         var instance = RuntimeHelpers.GetUninitializedObject(mapped.ClrType);
         Remember(record, instance);
-        var plan = GetPlan(memberNames, mapped);
-        var names = plan.Names;
-        var targets = plan.Targets;
-        for (var i = 0; i < names.Length; i++)
+        var verified = true;
+        var plan = ReferenceEquals(memberNames, _planKey) && ReferenceEquals(mapped, _planType) ? _plan! : TakePlan(memberNames, mapped, out verified);
+        if (verified)
         {
-            if (targets[i] is not { } target)
-            {
-                continue; // A field the mapped type does not have: BinaryFormatter's version tolerance ignores it too.
-            }
+            KeepPlan(memberNames, mapped, plan);
+        }
 
-            // A primitive or string of exactly the field's type (most fields) needs no conversion and no record dispatch.
-            var raw = record.GetRawValue(names[i]);
-            var value = target.TakesRawValue && raw is not null && raw.GetType() == target.FieldType
-                ? raw
-                : Read(raw, target.FieldType, depth + 1, target.Path);
-            if (value is not null || !target.SkipsNull)
+        // Members are looked up by the stream's own name strings, which the record's dictionary matches by reference.
+        var index = 0;
+        if (memberNames is Dictionary<string, int>.KeyCollection streamNames)
+        {
+            foreach (var name in streamNames)
             {
-                target.SetValue(instance, value);
+                plan = verified ? plan : CheckPlan(plan, name, index, memberNames, mapped, ref verified);
+                ReadMember(record, instance, plan.Targets[index++], name, depth);
             }
+        }
+        else
+        {
+            foreach (var name in memberNames.ToArray())
+            {
+                plan = verified ? plan : CheckPlan(plan, name, index, memberNames, mapped, ref verified);
+                ReadMember(record, instance, plan.Targets[index++], name, depth);
+            }
+        }
+
+        if (!ReferenceEquals(plan, _plan))
+        {
+            KeepPlan(memberNames, mapped, plan);
         }
 
         return instance;
     }
 
-    /// <summary>
-    /// The member plan of a record: records of one class share their member names object (a ClassWithId record
-    /// reuses its class's metadata), so the plan is looked up once per shape, not once per record.
-    /// </summary>
-    private MemberPlan GetPlan(IEnumerable<string> key, MappedType mapped)
+    private void ReadMember(ClassRecord record, object instance, MappedMember? target, string name, int depth)
     {
-        if (ReferenceEquals(key, _planKey) && ReferenceEquals(mapped, _planType))
+        if (target is null)
         {
-            return _plan!;
+            return; // A field the mapped type does not have: BinaryFormatter's version tolerance ignores it too.
         }
 
+        // A primitive or string of exactly the field's type (most fields) needs no conversion and no record
+        // dispatch, and a string[] field (common in session objects) takes the string array path directly.
+        var raw = record.GetRawValue(name);
+        var value = target.TakesRawValue && raw is not null && raw.GetType() == target.FieldType
+            ? raw
+            : raw is SZArrayRecord<string> strings && target.FieldType == typeof(string[])
+                ? ReadStringArray(strings, depth + 1, target.Path)
+                : Read(raw, target.FieldType, depth + 1, target.Path);
+        if (value is not null || !target.SkipsNull)
+        {
+            target.SetValue(instance, value);
+        }
+    }
+
+    /// <summary>
+    /// The member plan for a record's shape: the plan of the type's last shape when it has as many members (checked
+    /// name by name while the members are read, see <see cref="CheckPlan"/>), or a plan made from the record's names.
+    /// Records of one class share their member names object (a ClassWithId record reuses its class's metadata), so
+    /// the next record of the class reuses the plan without any check.
+    /// </summary>
+    private static MemberPlan TakePlan(IEnumerable<string> names, MappedType mapped, out bool verified)
+    {
+        var count = names is Dictionary<string, int>.KeyCollection collection ? collection.Count : names.Count();
         var plan = mapped.LastPlan;
-        if (plan is null || !SameNames(plan.Names, key))
-        {
-            var names = key is Dictionary<string, int>.KeyCollection collection ? [.. collection] : key.ToArray();
-            var targets = new MappedMember?[names.Length];
-            for (var i = 0; i < names.Length; i++)
-            {
-                targets[i] = mapped.FindMember(names[i]);
-            }
+        verified = plan is null || plan.Names.Length != count;
+        return verified ? NewPlan(names, mapped) : plan!;
+    }
 
-            plan = new MemberPlan(names, targets);
-            mapped.LastPlan = plan;
+    /// <summary>
+    /// Checks a plan taken over from an earlier record against the stream's member name at one position; at the
+    /// first difference (another version of the type, with as many members) plans the record's own names. The
+    /// members before the difference have the same names, so they map to the same fields either way.
+    /// </summary>
+    private static MemberPlan CheckPlan(MemberPlan plan, string name, int index, IEnumerable<string> names, MappedType mapped, ref bool verified)
+    {
+        if (string.Equals(name, plan.Names[index], StringComparison.Ordinal))
+        {
+            verified = index == plan.Names.Length - 1;
+            return plan;
         }
 
-        _planKey = key;
-        _planType = mapped;
-        _plan = plan;
+        verified = true;
+        return NewPlan(names, mapped);
+    }
+
+    private static MemberPlan NewPlan(IEnumerable<string> key, MappedType mapped)
+    {
+        var names = key is Dictionary<string, int>.KeyCollection collection ? [.. collection] : key.ToArray();
+        var targets = new MappedMember?[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            targets[i] = mapped.FindMember(names[i]);
+        }
+
+        var plan = new MemberPlan(names, targets);
+        mapped.LastPlan = plan;
         return plan;
     }
 
-    private static bool SameNames(string[] names, IEnumerable<string> recordNames)
+    /// <summary>Remembers the plan of a record's member names object, for the next record of the same class.</summary>
+    private void KeepPlan(IEnumerable<string> key, MappedType mapped, MemberPlan plan)
     {
-        if (recordNames is Dictionary<string, int>.KeyCollection collection)
-        {
-            if (collection.Count != names.Length)
-            {
-                return false;
-            }
-
-            var j = 0;
-            foreach (var name in collection)
-            {
-                if (!string.Equals(name, names[j++], StringComparison.Ordinal))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        if (recordNames.Count() != names.Length)
-        {
-            return false;
-        }
-
-        var i = 0;
-        foreach (var name in recordNames)
-        {
-            if (!string.Equals(name, names[i++], StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        _planKey = key;
+        _planType = mapped;
+        _plan = plan;
     }
 
     private object ReadEnum(ClassRecord record, MappedType mapped, string where)
@@ -593,6 +608,31 @@ internal sealed class NrbfValueReader
             return CheckTarget(direct, target, where)!;
         }
 
+        return ReadOtherArray(record, target, length, depth, where);
+    }
+
+    /// <summary>
+    /// A string array read into a <c>string[]</c> field: what <see cref="ReadArray"/> does for it (identity, limits),
+    /// without the dispatch on the record and target types.
+    /// </summary>
+    private object ReadStringArray(SZArrayRecord<string> record, int depth, string where)
+    {
+        if (TryRecall(record, out var done))
+        {
+            return CheckTarget(done, typeof(string[]), where)!;
+        }
+
+        var length = CheckLength(record, where);
+        Enter(depth, length, where);
+        var values = record.GetArray(allowNulls: true);
+        Remember(record, values);
+        return values;
+    }
+
+    /// <summary>Arrays of other element types (records, enums, rarer primitives): apart, so the common case above stays small.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private object ReadOtherArray(ArrayRecord record, Type target, int length, int depth, string where)
+    {
         var elementName = record.TypeName.GetElementType();
         var primitive = LegacyTypeNames.IsCoreAssembly(elementName.AssemblyName) && !elementName.IsArray && !elementName.IsConstructedGenericType
             ? LegacyTypeNames.Resolve(elementName, _map)
