@@ -31,8 +31,7 @@ internal sealed class NrbfValueReader
     /// <summary>The first records read, searched by reference: most values hold only a few records.</summary>
     private const int RecentRecords = 8;
 
-    private readonly SerializationRecord?[] _recentRecords = new SerializationRecord?[RecentRecords];
-    private readonly object?[] _recentValues = new object?[RecentRecords];
+    private readonly Recent[] _recent = new Recent[RecentRecords];
     private readonly Dictionary<SerializationRecordId, object?> _done = [];
     private int _recentCount;
     private LegacyTypeMap _map;
@@ -71,12 +70,7 @@ internal sealed class NrbfValueReader
     {
         var small = _done.Count <= MaxCachedRecords;
         _done.Clear();
-        for (var i = 0; i < _recentCount; i++)
-        {
-            _recentRecords[i] = null;
-            _recentValues[i] = null;
-        }
-
+        Array.Clear(_recent, 0, _recentCount);
         _recentCount = 0;
         _elements = 0;
         _planKey = null;
@@ -93,17 +87,16 @@ internal sealed class NrbfValueReader
     {
         for (var i = 0; i < _recentCount; i++)
         {
-            if (ReferenceEquals(_recentRecords[i], record))
+            if (ReferenceEquals(_recent[i].Record, record))
             {
-                _recentValues[i] = value;
+                _recent[i].Value = value;
                 return;
             }
         }
 
         if (_recentCount < RecentRecords)
         {
-            _recentRecords[_recentCount] = record;
-            _recentValues[_recentCount++] = value;
+            _recent[_recentCount++] = new Recent(record, value);
             return;
         }
 
@@ -114,9 +107,9 @@ internal sealed class NrbfValueReader
     {
         for (var i = 0; i < _recentCount; i++)
         {
-            if (ReferenceEquals(_recentRecords[i], record))
+            if (ReferenceEquals(_recent[i].Record, record))
             {
-                value = _recentValues[i];
+                value = _recent[i].Value;
                 return true;
             }
         }
@@ -755,4 +748,11 @@ internal sealed class NrbfValueReader
 
     private static LegacySessionFormatException Fail(string message) =>
         new($"The serialized object cannot be read: {message}");
+
+    /// <summary>A record read and the object it became (a struct, so storing one needs no array type check).</summary>
+    private struct Recent(SerializationRecord record, object? value)
+    {
+        public readonly SerializationRecord Record = record;
+        public object? Value = value;
+    }
 }
