@@ -287,11 +287,20 @@ internal sealed class NrbfValueReader
     {
         var instance = RuntimeHelpers.GetUninitializedObject(mapped.ClrType);
         Remember(record, instance);
-        var verified = true;
-        var plan = ReferenceEquals(memberNames, _planKey) && ReferenceEquals(mapped, _planType) ? _plan! : TakePlan(memberNames, mapped, out verified);
-        if (verified)
+        MemberPlan plan;
+        bool verified;
+        if (ReferenceEquals(memberNames, _planKey) && ReferenceEquals(mapped, _planType))
         {
-            KeepPlan(memberNames, mapped, plan);
+            plan = _plan!;
+            verified = true;
+        }
+        else
+        {
+            plan = TakePlan(memberNames, mapped, out verified);
+            if (verified)
+            {
+                KeepPlan(memberNames, mapped, plan);
+            }
         }
 
         // Members are looked up by the stream's own name strings, which the record's dictionary matches by reference.
