@@ -36,7 +36,7 @@ public sealed class LegacyTypeMap
         DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.NonPublicProperties;
 
     private readonly Dictionary<Type, MappedType> _byType = [];
-    private readonly Dictionary<string, List<MappedType>> _byLegacyName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MappedType[]> _byLegacyName = new(StringComparer.Ordinal);
 
     /// <summary>Maps a legacy class or struct to <typeparamref name="T"/>.</summary>
     /// <param name="legacyTypeAndAssembly">The legacy full type name and assembly, e.g. <c>"LegacyApp.Models.Cart, LegacyApp"</c>.</param>
@@ -151,7 +151,9 @@ public sealed class LegacyTypeMap
 
         foreach (var candidate in candidates)
         {
-            if (assembly is null || !string.Equals(candidate.AssemblySimpleName, assembly.Name, StringComparison.OrdinalIgnoreCase))
+            // Ordinal first: the stream nearly always spells the name exactly as mapped.
+            if (assembly is null || !(string.Equals(candidate.AssemblySimpleName, assembly.Name, StringComparison.Ordinal) ||
+                string.Equals(candidate.AssemblySimpleName, assembly.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
@@ -172,12 +174,7 @@ public sealed class LegacyTypeMap
             throw new ArgumentException($"'{mapped.ClrType}' is already mapped; map each type once.");
         }
 
-        if (!_byLegacyName.TryGetValue(mapped.LegacyName, out var list))
-        {
-            _byLegacyName[mapped.LegacyName] = list = [];
-        }
-
-        list.Add(mapped);
+        _byLegacyName[mapped.LegacyName] = _byLegacyName.TryGetValue(mapped.LegacyName, out var others) ? [.. others, mapped] : [mapped];
     }
 
     internal static bool TryGetAutoPropertyName(string fieldName, [NotNullWhen(true)] out string? propertyName)

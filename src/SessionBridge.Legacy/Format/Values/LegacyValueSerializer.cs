@@ -76,11 +76,10 @@ public sealed class LegacyValueSerializer
         object? result;
         try
         {
-            using (stream)
-            {
-                var root = NrbfDecoder.Decode(stream, s_payloadOptions, leaveOpen: false);
-                result = reader.ReadRoot(root);
-            }
+            // The decoder disposes the stream (leaveOpen: false), also when it fails: disposing it again here would
+            // only repeat the work.
+            var root = NrbfDecoder.Decode(stream, s_payloadOptions, leaveOpen: false);
+            result = reader.ReadRoot(root);
         }
         catch (Exception ex) when (ex is not (LegacySessionFormatException or OutOfMemoryException or InsufficientExecutionStackException))
         {

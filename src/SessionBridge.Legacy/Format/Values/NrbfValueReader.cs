@@ -31,8 +31,7 @@ internal sealed class NrbfValueReader
     /// <summary>The first records read, searched by reference: most values hold only a few records.</summary>
     private const int RecentRecords = 8;
 
-    private readonly SerializationRecord?[] _recentRecords = new SerializationRecord?[RecentRecords];
-    private readonly object?[] _recentValues = new object?[RecentRecords];
+    private readonly Recent[] _recent = new Recent[RecentRecords];
     private readonly Dictionary<SerializationRecordId, object?> _done = [];
     private int _recentCount;
     private LegacyTypeMap _map;
@@ -71,12 +70,7 @@ internal sealed class NrbfValueReader
     {
         var small = _done.Count <= MaxCachedRecords;
         _done.Clear();
-        for (var i = 0; i < _recentCount; i++)
-        {
-            _recentRecords[i] = null;
-            _recentValues[i] = null;
-        }
-
+        Array.Clear(_recent, 0, _recentCount);
         _recentCount = 0;
         _elements = 0;
         _planKey = null;
@@ -93,17 +87,16 @@ internal sealed class NrbfValueReader
     {
         for (var i = 0; i < _recentCount; i++)
         {
-            if (ReferenceEquals(_recentRecords[i], record))
+            if (ReferenceEquals(_recent[i].Record, record))
             {
-                _recentValues[i] = value;
+                _recent[i].Value = value;
                 return;
             }
         }
 
         if (_recentCount < RecentRecords)
         {
-            _recentRecords[_recentCount] = record;
-            _recentValues[_recentCount++] = value;
+            _recent[_recentCount++] = new Recent(record, value);
             return;
         }
 
@@ -114,9 +107,9 @@ internal sealed class NrbfValueReader
     {
         for (var i = 0; i < _recentCount; i++)
         {
-            if (ReferenceEquals(_recentRecords[i], record))
+            if (ReferenceEquals(_recent[i].Record, record))
             {
-                value = _recentValues[i];
+                value = _recent[i].Value;
                 return true;
             }
         }
@@ -184,7 +177,7 @@ internal sealed class NrbfValueReader
         {
             // The same class metadata as the mapped record read last (e.g. the next element of a list): same type.
             Enter(depth, _plan!.Names.Length, where);
-            return CheckTarget(ReadMapped(record, _planType!, depth, where), target, where);
+            return CheckTarget(ReadMapped(record, memberNames, _planType!, depth, where), target, where);
         }
 
         Enter(depth, memberNames is Dictionary<string, int>.KeyCollection collection ? collection.Count : memberNames.Count(), where);
@@ -193,9 +186,19 @@ internal sealed class NrbfValueReader
         var mapped = _map.Find(fullName, name.AssemblyName);
         if (mapped is not null)
         {
-            return CheckTarget(mapped.IsEnum ? ReadEnum(record, mapped, where) : ReadMapped(record, mapped, depth, where), target, where);
+            return CheckTarget(mapped.IsEnum ? ReadEnum(record, mapped, where) : ReadMapped(record, memberNames, mapped, depth, where), target, where);
         }
 
+        return ReadUnmappedClass(record, name, fullName, target, depth, where);
+    }
+
+    /// <summary>
+    /// A record whose type is not mapped: a built-in type or collection, System.Web's SessionStateActions, or else a
+    /// read-only view. Kept apart from <see cref="ReadClass"/> so the mapped path stays a small method.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private object? ReadUnmappedClass(ClassRecord record, System.Reflection.Metadata.TypeName name, string fullName, Type target, int depth, string where)
+    {
         var core = LegacyTypeNames.IsCoreAssembly(name.AssemblyName);
         object? result = null;
         if (core && !name.IsConstructedGenericType)
@@ -251,17 +254,19 @@ internal sealed class NrbfValueReader
         return CheckTarget(ReadView(record, depth, where), target, where);
     }
 
-    private static object? CheckTarget(object? value, Type target, string where)
-    {
-        if (value is null || value.GetType() == target || target == typeof(object) || target.IsInstanceOfType(value) || Nullable.GetUnderlyingType(target)?.IsInstanceOfType(value) == true)
-        {
-            return value;
-        }
+    private static object? CheckTarget(object? value, Type target, string where) =>
+        value is null || target == typeof(object) || value.GetType() == target || target.IsInstanceOfType(value) || Nullable.GetUnderlyingType(target)?.IsInstanceOfType(value) == true
+            ? value
+            : throw TargetMismatch(value, target, where);
 
+    /// <summary>The error of a value that does not fit its member (apart, so the checks above stay small).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static LegacySessionFormatException TargetMismatch(object value, Type target, string where)
+    {
         var hint = value is LegacyObject view
             ? $"the legacy type '{view.TypeName}, {view.AssemblyName ?? "mscorlib"}', which is not mapped; map it with LegacyTypeMap.Map<{target.Name}>(\"{view.TypeName}, {view.AssemblyName ?? "mscorlib"}\")"
             : $"a {value.GetType()}";
-        throw Fail($"{where} holds {hint}, but the mapped member is a {target}.");
+        return Fail($"{where} holds {hint}, but the mapped member is a {target}.");
     }
 
     private LegacyObject ReadView(ClassRecord record, int depth, string where)
@@ -278,102 +283,125 @@ internal sealed class NrbfValueReader
         return view;
     }
 
-    private object ReadMapped(ClassRecord record, MappedType mapped, int depth, string where)
+    private object ReadMapped(ClassRecord record, IEnumerable<string> memberNames, MappedType mapped, int depth, string where)
     {
         var instance = RuntimeHelpers.GetUninitializedObject(mapped.ClrType);
         Remember(record, instance);
-        var plan = GetPlan(record, mapped);
-        var names = plan.Names;
-        var targets = plan.Targets;
-        for (var i = 0; i < names.Length; i++)
+        MemberPlan plan;
+        bool verified;
+        if (ReferenceEquals(memberNames, _planKey) && ReferenceEquals(mapped, _planType))
         {
-            if (targets[i] is not { } target)
+            plan = _plan!;
+            verified = true;
+        }
+        else
+        {
+            plan = TakePlan(memberNames, mapped, out verified);
+            if (verified)
             {
-                continue; // A field the mapped type does not have: BinaryFormatter's version tolerance ignores it too.
+                KeepPlan(memberNames, mapped, plan);
             }
+        }
 
-            // A primitive or string of exactly the field's type (most fields) needs no conversion and no record dispatch.
-            var raw = record.GetRawValue(names[i]);
-            var value = target.TakesRawValue && raw is not null && raw.GetType() == target.FieldType
-                ? raw
-                : Read(raw, target.FieldType, depth + 1, target.Path);
-            if (value is not null || !target.SkipsNull)
+        // Members are looked up by the stream's own name strings, which the record's dictionary matches by reference.
+        var index = 0;
+        if (memberNames is Dictionary<string, int>.KeyCollection streamNames)
+        {
+            foreach (var name in streamNames)
             {
-                target.SetValue(instance, value);
+                plan = verified ? plan : CheckPlan(plan, name, index, memberNames, mapped, ref verified);
+                ReadMember(record, instance, plan.Targets[index++], name, depth);
             }
+        }
+        else
+        {
+            foreach (var name in memberNames.ToArray())
+            {
+                plan = verified ? plan : CheckPlan(plan, name, index, memberNames, mapped, ref verified);
+                ReadMember(record, instance, plan.Targets[index++], name, depth);
+            }
+        }
+
+        if (!ReferenceEquals(plan, _plan))
+        {
+            KeepPlan(memberNames, mapped, plan);
         }
 
         return instance;
     }
 
-    /// <summary>
-    /// The member plan of a record: records of one class share their member names object (a ClassWithId record
-    /// reuses its class's metadata), so the plan is looked up once per shape, not once per record.
-    /// </summary>
-    private MemberPlan GetPlan(ClassRecord record, MappedType mapped)
+    private void ReadMember(ClassRecord record, object instance, MappedMember? target, string name, int depth)
     {
-        var key = record.MemberNames;
-        if (ReferenceEquals(key, _planKey) && ReferenceEquals(mapped, _planType))
+        if (target is null)
         {
-            return _plan!;
+            return; // A field the mapped type does not have: BinaryFormatter's version tolerance ignores it too.
         }
 
+        // A primitive or string of exactly the field's type (most fields) needs no conversion and no record
+        // dispatch, and a string[] field (common in session objects) takes the string array path directly.
+        var raw = record.GetRawValue(name);
+        var value = target.TakesRawValue && raw is not null && raw.GetType() == target.FieldType
+            ? raw
+            : raw is SZArrayRecord<string> strings && target.FieldType == typeof(string[])
+                ? ReadStringArray(strings, depth + 1, target.Path)
+                : Read(raw, target.FieldType, depth + 1, target.Path);
+        if (value is not null || !target.SkipsNull)
+        {
+            target.SetValue(instance, value);
+        }
+    }
+
+    /// <summary>
+    /// The member plan for a record's shape: the plan of the type's last shape when it has as many members (checked
+    /// name by name while the members are read, see <see cref="CheckPlan"/>), or a plan made from the record's names.
+    /// Records of one class share their member names object (a ClassWithId record reuses its class's metadata), so
+    /// the next record of the class reuses the plan without any check.
+    /// </summary>
+    private static MemberPlan TakePlan(IEnumerable<string> names, MappedType mapped, out bool verified)
+    {
+        var count = names is Dictionary<string, int>.KeyCollection collection ? collection.Count : names.Count();
         var plan = mapped.LastPlan;
-        if (plan is null || !SameNames(plan.Names, key))
-        {
-            var names = key is Dictionary<string, int>.KeyCollection collection ? [.. collection] : key.ToArray();
-            var targets = new MappedMember?[names.Length];
-            for (var i = 0; i < names.Length; i++)
-            {
-                targets[i] = mapped.FindMember(names[i]);
-            }
+        verified = plan is null || plan.Names.Length != count;
+        return verified ? NewPlan(names, mapped) : plan!;
+    }
 
-            plan = new MemberPlan(names, targets);
-            mapped.LastPlan = plan;
+    /// <summary>
+    /// Checks a plan taken over from an earlier record against the stream's member name at one position; at the
+    /// first difference (another version of the type, with as many members) plans the record's own names. The
+    /// members before the difference have the same names, so they map to the same fields either way.
+    /// </summary>
+    private static MemberPlan CheckPlan(MemberPlan plan, string name, int index, IEnumerable<string> names, MappedType mapped, ref bool verified)
+    {
+        if (string.Equals(name, plan.Names[index], StringComparison.Ordinal))
+        {
+            verified = index == plan.Names.Length - 1;
+            return plan;
         }
 
-        _planKey = key;
-        _planType = mapped;
-        _plan = plan;
+        verified = true;
+        return NewPlan(names, mapped);
+    }
+
+    private static MemberPlan NewPlan(IEnumerable<string> key, MappedType mapped)
+    {
+        var names = key is Dictionary<string, int>.KeyCollection collection ? [.. collection] : key.ToArray();
+        var targets = new MappedMember?[names.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            targets[i] = mapped.FindMember(names[i]);
+        }
+
+        var plan = new MemberPlan(names, targets);
+        mapped.LastPlan = plan;
         return plan;
     }
 
-    private static bool SameNames(string[] names, IEnumerable<string> recordNames)
+    /// <summary>Remembers the plan of a record's member names object, for the next record of the same class.</summary>
+    private void KeepPlan(IEnumerable<string> key, MappedType mapped, MemberPlan plan)
     {
-        if (recordNames is Dictionary<string, int>.KeyCollection collection)
-        {
-            if (collection.Count != names.Length)
-            {
-                return false;
-            }
-
-            var j = 0;
-            foreach (var name in collection)
-            {
-                if (!string.Equals(name, names[j++], StringComparison.Ordinal))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        if (recordNames.Count() != names.Length)
-        {
-            return false;
-        }
-
-        var i = 0;
-        foreach (var name in recordNames)
-        {
-            if (!string.Equals(name, names[i++], StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        _planKey = key;
+        _planType = mapped;
+        _plan = plan;
     }
 
     private object ReadEnum(ClassRecord record, MappedType mapped, string where)
@@ -518,12 +546,13 @@ internal sealed class NrbfValueReader
 
         var keys = record.GetArrayRecord("Keys");
         var values = record.GetArrayRecord("Values");
-        if (keys is null || values is null || CheckLength(keys, where) != CheckLength(values, where))
+        var count = keys is null || values is null ? -1 : CheckLength(keys, where);
+        if (keys is null || values is null || count != CheckLength(values, where))
         {
             throw Fail($"{where} is a Hashtable whose keys and values do not match.");
         }
 
-        var table = new Hashtable(keys.Lengths[0]);
+        var table = new Hashtable(count);
         Remember(record, table);
         var rawKeys = RawElements(keys, depth, where);
         var rawValues = RawElements(values, depth, where);
@@ -581,6 +610,31 @@ internal sealed class NrbfValueReader
             return CheckTarget(direct, target, where)!;
         }
 
+        return ReadOtherArray(record, target, length, depth, where);
+    }
+
+    /// <summary>
+    /// A string array read into a <c>string[]</c> field: what <see cref="ReadArray"/> does for it (identity, limits),
+    /// without the dispatch on the record and target types.
+    /// </summary>
+    private object ReadStringArray(SZArrayRecord<string> record, int depth, string where)
+    {
+        if (TryRecall(record, out var done))
+        {
+            return CheckTarget(done, typeof(string[]), where)!;
+        }
+
+        var length = CheckLength(record, where);
+        Enter(depth, length, where);
+        var values = record.GetArray(allowNulls: true);
+        Remember(record, values);
+        return values;
+    }
+
+    /// <summary>Arrays of other element types (records, enums, rarer primitives): apart, so the common case above stays small.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private object ReadOtherArray(ArrayRecord record, Type target, int length, int depth, string where)
+    {
         var elementName = record.TypeName.GetElementType();
         var primitive = LegacyTypeNames.IsCoreAssembly(elementName.AssemblyName) && !elementName.IsArray && !elementName.IsConstructedGenericType
             ? LegacyTypeNames.Resolve(elementName, _map)
@@ -652,13 +706,19 @@ internal sealed class NrbfValueReader
     {
         if (record.Rank != 1)
         {
-            throw Fail($"{where} is a {record.Rank}-dimensional array ({record.TypeName.FullName}); only single-dimension arrays are supported.");
+            throw NotSingleDimension(record, where);
         }
 
-        var length = record.Lengths[0];
+        // ArrayRecord.Lengths allocates an array on every call; the single-dimension records have Length.
+        var length = record switch
+        {
+            SZArrayRecord<SerializationRecord> records => records.Length,
+            SZArrayRecord<string> strings => strings.Length,
+            _ => record.Lengths[0],
+        };
         if (length < 0 || length > _limits.MaxElements)
         {
-            throw Fail($"{where} declares {length} elements, more than the limit of {_limits.MaxElements} (LegacyValueLimits.MaxElements).");
+            throw TooManyElements(length, where);
         }
 
         return length;
@@ -668,16 +728,40 @@ internal sealed class NrbfValueReader
     {
         if (depth >= _limits.MaxDepth)
         {
-            throw Fail($"{where} nests deeper than {_limits.MaxDepth} levels (LegacyValueLimits.MaxDepth).");
+            throw TooDeep(where);
         }
 
         _elements += elements;
         if (_elements > _limits.MaxElements)
         {
-            throw Fail($"the value holds more than {_limits.MaxElements} fields and elements (LegacyValueLimits.MaxElements).");
+            throw TooManyInTotal();
         }
     }
 
+    // The limit errors are built apart from the checks, which run for every record and stay small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static LegacySessionFormatException NotSingleDimension(ArrayRecord record, string where) =>
+        Fail($"{where} is a {record.Rank}-dimensional array ({record.TypeName.FullName}); only single-dimension arrays are supported.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LegacySessionFormatException TooManyElements(int length, string where) =>
+        Fail($"{where} declares {length} elements, more than the limit of {_limits.MaxElements} (LegacyValueLimits.MaxElements).");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LegacySessionFormatException TooDeep(string where) =>
+        Fail($"{where} nests deeper than {_limits.MaxDepth} levels (LegacyValueLimits.MaxDepth).");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LegacySessionFormatException TooManyInTotal() =>
+        Fail($"the value holds more than {_limits.MaxElements} fields and elements (LegacyValueLimits.MaxElements).");
+
     private static LegacySessionFormatException Fail(string message) =>
         new($"The serialized object cannot be read: {message}");
+
+    /// <summary>A record read and the object it became (a struct, so storing one needs no array type check).</summary>
+    private struct Recent(SerializationRecord record, object? value)
+    {
+        public readonly SerializationRecord Record = record;
+        public object? Value = value;
+    }
 }
