@@ -112,6 +112,30 @@ public sealed class RedisSessionLockProviderTests(RedisServerFixture fixture) : 
     }
 
     [Fact]
+    public async Task Release_PublishesOnlyWhenAnAttemptFoundTheLockTaken()
+    {
+        var locks = Create();
+        var uncontended = SessionId.Create();
+        var contended = SessionId.Create();
+        var warm = await locks.TryAcquireAsync(uncontended, TimeSpan.FromSeconds(30), Ct);
+        await locks.ReleaseAsync(uncontended, warm.LockId!, Ct); // warm both scripts
+
+        var before = await PublishCallsAsync();
+        var alone = await locks.TryAcquireAsync(uncontended, TimeSpan.FromSeconds(30), Ct);
+        Assert.True(await locks.ReleaseAsync(uncontended, alone.LockId!, Ct));
+        var afterUncontended = await PublishCallsAsync();
+
+        var held = await locks.TryAcquireAsync(contended, TimeSpan.FromSeconds(30), Ct);
+        Assert.True((await locks.TryAcquireAsync(contended, TimeSpan.FromSeconds(30), Ct)).IsHeldByOther);
+        Assert.True(await locks.ReleaseAsync(contended, held.LockId!, Ct));
+        var afterContended = await PublishCallsAsync();
+
+        Assert.Equal(0, afterUncontended - before);
+        Assert.Equal(1, afterContended - afterUncontended);
+        Assert.False(await fixture.Database.KeyExistsAsync("test:lock:{" + contended + "}:Waiting"));
+    }
+
+    [Fact]
     public async Task DistributedCacheStore_WithRedisLocks_LockedBySecondStore_ReportsLocked()
     {
         // Two stores (two "processes") over one cache, each with its own lock provider on the same Redis.
@@ -169,6 +193,8 @@ public sealed class RedisSessionLockProviderTests(RedisServerFixture fixture) : 
             Assert.IsType<RedisSessionLockProvider>(provider.GetRequiredService<ISessionLockProvider>());
         }
     }
+
+    private async Task<long> PublishCallsAsync() => (await fixture.CommandStatsAsync()).GetValueOrDefault("publish");
 
     private async Task<long> ScriptCallsAsync()
     {

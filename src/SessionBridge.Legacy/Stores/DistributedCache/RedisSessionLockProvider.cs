@@ -10,30 +10,36 @@ namespace SessionBridge.Legacy.Stores.DistributedCache;
 /// </summary>
 /// <remarks>
 /// The key is <c>&lt;prefix&gt;{&lt;sessionId&gt;}</c> (default prefix <c>SessionBridge:Lock:</c>); its value, the lock ID, is
-/// the Unix time in milliseconds it was taken at and a random part, so every process can tell a lock's age. A release
-/// publishes the session ID on the channel <c>&lt;prefix&gt;Released</c> from inside the releasing script, so requests
-/// waiting in any process (<see cref="WaitForReleaseAsync"/>) wake at once; a lock that expires wakes nobody, and the
-/// waiters' next poll finds it free.
+/// the Unix time in milliseconds it was taken at and a random part, so every process can tell a lock's age. An attempt
+/// that finds the lock taken sets a flag (<c>&lt;prefix&gt;{&lt;sessionId&gt;}:Waiting</c>, expiring with the lock TTL), and
+/// a release that clears the flag publishes the session ID on the channel <c>&lt;prefix&gt;Released</c> from inside the
+/// releasing script, so requests waiting in any process (<see cref="WaitForReleaseAsync"/>) wake at once and
+/// uncontended releases publish nothing; a lock that expires wakes nobody, and the waiters' next poll finds it free.
 /// </remarks>
 public sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionLockReleaseNotifier, IDisposable
 {
     /// <summary>The default key prefix.</summary>
     public const string DefaultKeyPrefix = "SessionBridge:Lock:";
 
-    // KEYS[1] lock; ARGV[1] candidate lock ID, ARGV[2] TTL in milliseconds. Returns nil when taken, else the holder.
+    // KEYS[1] lock, KEYS[2] waiting flag; ARGV[1] candidate lock ID, ARGV[2] TTL in milliseconds. Returns nil when
+    // taken, else the holder, after flagging that someone waits for it.
     private const string AcquireScript = """
         if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
           return false
         end
+        redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
         return redis.call('GET', KEYS[1])
         """;
 
-    // KEYS[1] lock; ARGV[1] the owner's lock ID, ARGV[2] the release channel, ARGV[3] the session ID. Deletes the lock
-    // and announces it only when the owner still holds it.
+    // KEYS[1] lock, KEYS[2] waiting flag; ARGV[1] the owner's lock ID, ARGV[2] the release channel, ARGV[3] the
+    // session ID. Deletes the lock only when the owner still holds it, and announces the release only when someone
+    // found the lock taken meanwhile (clearing the flag), so uncontended locks publish nothing.
     private const string ReleaseScript = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then
           redis.call('DEL', KEYS[1])
-          redis.call('PUBLISH', ARGV[2], ARGV[3])
+          if redis.call('DEL', KEYS[2]) == 1 then
+            redis.call('PUBLISH', ARGV[2], ARGV[3])
+          end
           return 1
         end
         return 0
@@ -94,7 +100,7 @@ public sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionLoc
         var candidate = string.Create(CultureInfo.InvariantCulture, $"{now}:{Guid.NewGuid():N}");
         var ttl = (long)Math.Ceiling(timeToLive.TotalMilliseconds);
         var holder = await _connection.GetDatabase()
-            .ScriptEvaluateAsync(AcquireScript, [Key(sessionId)], [candidate, ttl])
+            .ScriptEvaluateAsync(AcquireScript, [Key(sessionId), WaitingKey(sessionId)], [candidate, ttl])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         return holder.IsNull ? SessionLockResult.Granted(candidate) : HeldBy((string)holder!);
     }
@@ -122,7 +128,7 @@ public sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionLoc
         ArgumentNullException.ThrowIfNull(sessionId);
         ArgumentNullException.ThrowIfNull(lockId);
         var deleted = await _connection.GetDatabase()
-            .ScriptEvaluateAsync(ReleaseScript, [Key(sessionId)], [lockId, (RedisValue)_channel.ToString(), sessionId])
+            .ScriptEvaluateAsync(ReleaseScript, [Key(sessionId), WaitingKey(sessionId)], [lockId, (RedisValue)_channel.ToString(), sessionId])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         return (long)deleted == 1;
     }
@@ -177,6 +183,9 @@ public sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionLoc
     }
 
     private RedisKey Key(string sessionId) => string.Concat(_keyPrefix, "{", sessionId, "}");
+
+    // In the lock's hash slot (same hash tag), so both scripts work on Redis Cluster.
+    private RedisKey WaitingKey(string sessionId) => string.Concat(_keyPrefix, "{", sessionId, "}:Waiting");
 
     private SessionLockResult HeldBy(string lockId)
     {
