@@ -9,8 +9,9 @@ namespace SessionBridge.Legacy.Stores.Redis;
 /// Keys are <c>{lock, data, timeout, other layout's data, waiting}</c> for reads, <c>{lock, data, timeout, waiting}</c>
 /// for releases and <c>{data, timeout}</c> otherwise, all with the same hash tag, so every script works on Redis
 /// Cluster. Where the provider sends SETNX or SET followed by EXPIRE, the scripts send one SET with NX/EX: the same
-/// effect within the atomic script, in fewer commands. <c>waiting</c> is SessionBridge's own flag, set by a read that finds the session locked; a release
-/// publishes only when it clears that flag, so uncontended requests publish nothing. Differences from the provider, none of which a legacy reader can observe: the locking read
+/// effect within the atomic script, in fewer commands. <c>waiting</c> is SessionBridge's own flag, set by a read that
+/// finds the session locked; a release publishes only when it clears that flag, so uncontended requests publish
+/// nothing. Differences from the provider, none of which a legacy reader can observe: the locking read
 /// drops the lock it just took when the session does not exist (the provider does that in a second call); the
 /// uninitialized insert does not overwrite an existing session; the releasing scripts publish the session ID on the
 /// application's lock-release channel so waiters in other processes wake at once.
