@@ -2,6 +2,7 @@ using System.Globalization;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
 using SessionBridge.Legacy.Stores.StateServer;
+using SessionBridge.Redis.Tests.Infrastructure;
 using SessionBridge.StateServer.EndToEnd.Tests.Infrastructure;
 
 namespace SessionBridge.StateServer.EndToEnd.Tests.RedisBacked;
@@ -19,8 +20,8 @@ public sealed class RedisBackedProtocolTests
     [Fact(Timeout = 300_000)]
     public async Task UninitializedItem_ReportsInitializeItemOnce_AndNeverOverwritesAnItem()
     {
-        using var redis = await RedisServerProcess.StartAsync();
-        using var server = await StateServerProcess.StartAsync("--store", "redis", "--redis", redis.Configuration);
+        using var redis = RedisServer.Start();
+        using var server = await StateServerProcess.StartAsync("--store", "redis", "--redis", redis.Endpoint);
         using var client = Client(server);
         const string Id = "uninitializeditem0000000";
 
@@ -41,8 +42,8 @@ public sealed class RedisBackedProtocolTests
     [Fact(Timeout = 300_000)]
     public async Task Locks_OnlyTheHoldersCookieWritesOrReleases_AndSurviveARestartOfTheServer()
     {
-        using var redis = await RedisServerProcess.StartAsync();
-        using var server = await StateServerProcess.StartAsync("--store", "redis", "--redis", redis.Configuration);
+        using var redis = RedisServer.Start();
+        using var server = await StateServerProcess.StartAsync("--store", "redis", "--redis", redis.Endpoint);
         using var a = Client(server);
         using var b = Client(server);
         const string Id = "lockedsession00000000000";
@@ -80,8 +81,8 @@ public sealed class RedisBackedProtocolTests
     [Fact(Timeout = 300_000)]
     public async Task Remove_WithTheHoldersCookie_DeletesTheItem_AndAnotherCookieDoesNot()
     {
-        using var redis = await RedisServerProcess.StartAsync();
-        using var server = await StateServerProcess.StartAsync("--store", "redis", "--redis", redis.Configuration);
+        using var redis = RedisServer.Start();
+        using var server = await StateServerProcess.StartAsync("--store", "redis", "--redis", redis.Endpoint);
         using var client = Client(server);
         const string Id = "removedsession0000000000";
         Assert.True(await client.SetAndReleaseItemExclusiveAsync(Id, new SessionStateData(20), lockId: null, newItem: true, Token));
@@ -99,11 +100,11 @@ public sealed class RedisBackedProtocolTests
     [Fact(Timeout = 300_000)]
     public async Task RedisSettings_FromTheEnvironment_KeepItemsAcrossARestart()
     {
-        using var redis = await RedisServerProcess.StartAsync();
+        using var redis = RedisServer.Start();
         using var server = await StateServerProcess.StartAsync(new Dictionary<string, string>
         {
             ["StateServer__Store"] = "redis",
-            ["StateServer__Redis"] = redis.Configuration,
+            ["StateServer__Redis"] = redis.Endpoint,
         });
         using var client = Client(server);
         const string Id = "environmentsession000000";

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using SessionBridge.Legacy.Stores;
 using SessionBridge.Legacy.Stores.Redis;
+using SessionBridge.Redis.Tests.Infrastructure;
 using SessionBridge.StateServer.EndToEnd.Tests.Infrastructure;
 using static SessionBridge.StateServer.EndToEnd.Tests.Infrastructure.SampleOnStateServer;
 
@@ -21,8 +22,8 @@ public sealed class RedisBackedStateServerTests
     [Fact(Timeout = 600_000)]
     public async Task KillAndRestart_UnderLoad_LosesNoAcknowledgedIncrement_AndOutageRequestsFailCleanly()
     {
-        using var redis = await RedisServerProcess.StartAsync();
-        using var server = await StateServerProcess.StartAsync("--store", "redis", "--redis", redis.Configuration);
+        using var redis = RedisServer.Start();
+        using var server = await StateServerProcess.StartAsync("--store", "redis", "--redis", redis.Endpoint);
         using var factory = Create(server.ConnectionString, new Dictionary<string, string>
         {
             // A lock held by a request the kill cut off stays in Redis: steal it soon.
@@ -104,8 +105,8 @@ public sealed class RedisBackedStateServerTests
     [Fact(Timeout = 300_000)]
     public async Task Sessions_AreInTheRedisProviderLayout_WhereACoreRedisStoreSeesThem()
     {
-        using var redis = await RedisServerProcess.StartAsync();
-        using var server = await StateServerProcess.StartAsync("--store", "redis", "--redis", redis.Configuration);
+        using var redis = RedisServer.Start();
+        using var server = await StateServerProcess.StartAsync("--store", "redis", "--redis", redis.Endpoint);
         using var factory = Create(server.ConnectionString);
         using var client = Client(factory);
         var id = await LoginAsync(client, Token);
@@ -114,7 +115,7 @@ public sealed class RedisBackedStateServerTests
             Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, HttpMethod.Post, "/counter/increment", id, Token)).StatusCode);
         }
 
-        await using var store = new RedisSessionStore(new RedisSessionStoreOptions { Configuration = redis.Configuration, ApplicationName = SampleOnStateServer.ApplicationId });
+        await using var store = new RedisSessionStore(new RedisSessionStoreOptions { Configuration = redis.Endpoint, ApplicationName = SampleOnStateServer.ApplicationId });
         var read = await store.GetItemAsync(id, exclusive: false, Token);
 
         Assert.Equal(SessionStoreStatus.Found, read.Status);
@@ -132,8 +133,8 @@ public sealed class RedisBackedStateServerTests
     [Fact(Timeout = 300_000)]
     public async Task RedisDown_StateServerClosesTheConnection_AndTheAppAnswers503()
     {
-        var redis = await RedisServerProcess.StartAsync();
-        using var server = await StateServerProcess.StartAsync("--store", "redis", "--redis", redis.Configuration);
+        var redis = RedisServer.Start();
+        using var server = await StateServerProcess.StartAsync("--store", "redis", "--redis", redis.Endpoint);
         using var factory = Create(server.ConnectionString);
         using var client = Client(factory);
         var id = await LoginAsync(client, Token);
