@@ -39,11 +39,9 @@ internal static class RedisScripts
         end
         """;
 
-    /// <summary>
-    /// Lock + read. ARGV = {candidate lock value, lock TTL seconds}. Returns {lock value, data or nil, timeout seconds
-    /// or -1, 1 when someone else holds the lock, 1 when the other layout's data key exists}.
-    /// </summary>
-    public const string AcquireAndReadV5 = """
+    // The first part of both locking reads: take the lock if it is free, otherwise note its holder and flag that a
+    // SessionBridge request waits for it (KEYS[5]).
+    private const string TakeLock = """
         local lockValue = ARGV[1]
         local heldByOther = 0
         if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
@@ -53,6 +51,19 @@ internal static class RedisScripts
         end
         local data = false
         local other = 0
+        """;
+
+    // The last part of both locking reads, after the layout's re-arm fragment has set 'timeout'.
+    private const string AcquireResult = """
+
+        return { lockValue, data, timeout, heldByOther, other }
+        """;
+
+    /// <summary>
+    /// Lock + read. ARGV = {candidate lock value, lock TTL seconds}. Returns {lock value, data or nil, timeout seconds
+    /// or -1, 1 when someone else holds the lock, 1 when the other layout's data key exists}.
+    /// </summary>
+    public const string AcquireAndReadV5 = TakeLock + "\n" + """
         if heldByOther == 0 then
           data = redis.call('GET', KEYS[2])
           if not data then
@@ -60,22 +71,10 @@ internal static class RedisScripts
             other = redis.call('EXISTS', KEYS[4])
           end
         end
-        """ + "\n" + RearmV5 + """
-
-        return { lockValue, data, timeout, heldByOther, other }
-        """;
+        """ + "\n" + RearmV5 + AcquireResult;
 
     /// <summary>Lock + read in the v2–v4 layout; the data is the HASH's field/value list (nil when there is no session).</summary>
-    public const string AcquireAndReadV2To4 = """
-        local lockValue = ARGV[1]
-        local heldByOther = 0
-        if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
-          lockValue = redis.call('GET', KEYS[1])
-          heldByOther = 1
-          redis.call('SET', KEYS[5], '1', 'EX', ARGV[2])
-        end
-        local data = false
-        local other = 0
+    public const string AcquireAndReadV2To4 = TakeLock + "\n" + """
         if heldByOther == 0 then
           if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then
             data = redis.call('HGETALL', KEYS[2])
@@ -84,10 +83,7 @@ internal static class RedisScripts
             other = redis.call('EXISTS', KEYS[4])
           end
         end
-        """ + "\n" + RearmV2To4 + """
-
-        return { lockValue, data, timeout, heldByOther, other }
-        """;
+        """ + "\n" + RearmV2To4 + AcquireResult;
 
     /// <summary>
     /// Read-only read: never locks. ARGV = {lock TTL seconds, for the waiting flag}. Returns {lock value or nil, data or nil (nil while locked), timeout or -1,
