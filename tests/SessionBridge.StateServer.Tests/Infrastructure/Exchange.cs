@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SessionBridge.Legacy.Tests.Vectors;
 
 namespace SessionBridge.StateServer.Tests.Infrastructure;
 

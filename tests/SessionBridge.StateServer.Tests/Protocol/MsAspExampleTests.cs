@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
 using SessionBridge.Legacy.StateServer;
+using SessionBridge.Legacy.Tests.Vectors;
 using SessionBridge.StateServer.Tests.Infrastructure;
 
 namespace SessionBridge.StateServer.Tests.Protocol;
