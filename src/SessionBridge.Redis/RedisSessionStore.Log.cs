@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace SessionBridge.Redis;
 
-public sealed partial class RedisSessionStore
+internal sealed partial class RedisSessionStore
 {
     private static partial class Log
     {

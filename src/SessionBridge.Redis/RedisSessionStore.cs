@@ -30,7 +30,7 @@ namespace SessionBridge.Redis;
 /// a circuit breaker fails fast during an outage. Any failure surfaces as <see cref="SessionStoreUnavailableException"/>.
 /// </para>
 /// </remarks>
-public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLockReleaseNotifier, IAsyncDisposable
+internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLockReleaseNotifier, IAsyncDisposable
 {
     private static readonly byte[] s_uninitializedV5 = RedisUninitializedItem.CreateV5Blob();
 

@@ -23,7 +23,7 @@ namespace SessionBridge.StateServer.Client;
 /// <see langword="false"/> instead of being silently dropped; a timeout reset of a missing item is not an error.
 /// </para>
 /// </remarks>
-public sealed class StateServerSessionStore : ILegacySessionStore, IDisposable
+internal sealed class StateServerSessionStore : ILegacySessionStore, IDisposable
 {
     /// <summary>One year in seconds: System.Web ignores a <c>LockAge</c> outside 0..1 year.</summary>
     private const long OneYearSeconds = 365L * 24 * 60 * 60;

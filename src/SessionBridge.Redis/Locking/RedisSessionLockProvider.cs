@@ -18,7 +18,7 @@ namespace SessionBridge.Redis;
 /// releasing script, so requests waiting in any process (<see cref="WaitForReleaseAsync"/>) wake at once and
 /// uncontended releases publish nothing; a lock that expires wakes nobody, and the waiters' next poll finds it free.
 /// </remarks>
-public sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionLockReleaseNotifier, IDisposable
+internal sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionLockReleaseNotifier, IDisposable
 {
     /// <summary>The default key prefix.</summary>
     public const string DefaultKeyPrefix = "SessionBridge:Lock:";

@@ -16,7 +16,7 @@ namespace SessionBridge.DistributedCache;
 /// </para>
 /// <para>Every failure of the cache becomes a <see cref="SessionStoreUnavailableException"/>.</para>
 /// </remarks>
-public sealed class DistributedCacheSessionStore : ILegacySessionStore, ISessionLockReleaseNotifier
+internal sealed class DistributedCacheSessionStore : ILegacySessionStore, ISessionLockReleaseNotifier
 {
     private const byte UninitializedFlag = 1;
 

@@ -7,7 +7,7 @@ namespace SessionBridge.DistributedCache;
 /// Session locks within this process, with a time to live, that tell waiters at once when a lock is released. Use it
 /// when one process serves a session; several processes sharing sessions need a distributed lock provider.
 /// </summary>
-public sealed class InProcessSessionLockProvider : ISessionLockProvider, ISessionLockReleaseNotifier
+internal sealed class InProcessSessionLockProvider : ISessionLockProvider, ISessionLockReleaseNotifier
 {
     private readonly Dictionary<string, Holder> _locks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskCompletionSource> _signals = new(StringComparer.Ordinal);
