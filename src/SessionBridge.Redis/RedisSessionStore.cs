@@ -386,6 +386,9 @@ internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionL
         {
             var configuration = ConfigurationOptions.Parse(_options.Configuration!);
             configuration.AbortOnConnectFail = false;
+            // Since 2.5 a command issued while disconnected waits in the client's backlog; fail at once instead, so the
+            // operation timeout and the circuit breaker see the outage (a connection the application supplies keeps its policy).
+            configuration.BacklogPolicy = BacklogPolicy.FailFast;
             var created = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
             lock (_connectLock)
             {

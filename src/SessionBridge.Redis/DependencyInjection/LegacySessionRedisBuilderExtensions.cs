@@ -5,6 +5,7 @@ using SessionBridge;
 using SessionBridge.DistributedCache;
 using SessionBridge.Hosting;
 using SessionBridge.Redis;
+using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -68,5 +69,37 @@ public static class LegacySessionRedisBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<ISessionLockProvider>(services =>
             RedisSessionLockProvider.Connect(configuration, keyPrefix, services.GetService<TimeProvider>())));
         return builder;
+    }
+
+    /// <summary>
+    /// Makes the <c>DistributedCache</c> store lock sessions in Redis over a connection the application already has
+    /// (e.g. the one its RedisCache uses), so both share one connection. SessionBridge does not dispose it, and it keeps
+    /// the application's own settings (a connection made by SessionBridge fails fast while disconnected; set
+    /// <c>BacklogPolicy = BacklogPolicy.FailFast</c> on yours for the same behaviour).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="connection">Creates or returns the application's connection, once, from its services.</param>
+    /// <param name="keyPrefix">The prefix of the lock keys; <c>SessionBridge:Lock:</c> by default.</param>
+    /// <returns>The builder.</returns>
+    public static ILegacySessionBuilder AddRedisLockProvider(this ILegacySessionBuilder builder, Func<IServiceProvider, IConnectionMultiplexer> connection, string? keyPrefix = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(connection);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISessionLockProvider>(services => new RedisSessionLockProvider(
+            connection(services) ?? throw new InvalidOperationException("The connection factory given to AddRedisLockProvider returned null."),
+            keyPrefix,
+            services.GetService<TimeProvider>())));
+        return builder;
+    }
+
+    /// <summary>Makes the <c>DistributedCache</c> store lock sessions in Redis over the given connection, which SessionBridge does not dispose.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="connection">The application's connection.</param>
+    /// <param name="keyPrefix">The prefix of the lock keys; <c>SessionBridge:Lock:</c> by default.</param>
+    /// <returns>The builder.</returns>
+    public static ILegacySessionBuilder AddRedisLockProvider(this ILegacySessionBuilder builder, IConnectionMultiplexer connection, string? keyPrefix = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return builder.AddRedisLockProvider(_ => connection, keyPrefix);
     }
 }

@@ -89,6 +89,9 @@ internal sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionL
         ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
         var options = ConfigurationOptions.Parse(configuration);
         options.AbortOnConnectFail = false;
+        // Since 2.5 a command issued while disconnected waits in the client's backlog; fail at once instead, so the
+        // operation timeout and the circuit breaker see the outage (a connection the application supplies keeps its policy).
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         return new RedisSessionLockProvider(ConnectionMultiplexer.Connect(options), ownsConnection: true, keyPrefix, timeProvider);
     }
 
