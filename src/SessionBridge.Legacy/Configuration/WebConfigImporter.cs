@@ -64,21 +64,22 @@ public static class WebConfigImporter
                 throw new WebConfigImportException($"The legacy web.config '{path}' is larger than {MaxFileBytes} bytes; that is not a configuration file.");
             }
 
-            var buffer = new byte[stream.CanSeek ? (int)stream.Length + 1 : MaxFileBytes + 1];
-            var total = 0;
+            var bytes = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length, MaxFileBytes) : 16 * 1024);
+            var chunk = new byte[16 * 1024];
             int read;
-            while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
             {
-                total += read;
+                if (bytes.Length + read > MaxFileBytes)
+                {
+                    throw new WebConfigImportException($"The legacy web.config '{path}' is larger than {MaxFileBytes} bytes; that is not a configuration file.");
+                }
+
+                bytes.Write(chunk, 0, read);
             }
 
-            if (total > MaxFileBytes || (stream.CanSeek && stream.ReadByte() >= 0 && total + 1 > MaxFileBytes))
-            {
-                throw new WebConfigImportException($"The legacy web.config '{path}' is larger than {MaxFileBytes} bytes; that is not a configuration file.");
-            }
-
+            bytes.Position = 0;
             // XmlReader would honour the declared encoding; web.configs are UTF-8 (with or without BOM) or UTF-16 with a BOM.
-            using var reader = new StreamReader(new MemoryStream(buffer, 0, total), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            using var reader = new StreamReader(bytes, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             return reader.ReadToEnd();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or System.Security.SecurityException)
