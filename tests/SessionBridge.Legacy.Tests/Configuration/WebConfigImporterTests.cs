@@ -42,13 +42,18 @@ public sealed class WebConfigImporterTests
             Assert.True(Path.IsPathRooted(diagnostic.File), diagnostic.ToString());
             Assert.False(string.IsNullOrWhiteSpace(diagnostic.Setting));
             Assert.True(diagnostic.Message.Length > 30, diagnostic.ToString());
-            // Settings of the web.config carry their line; only advice about keys to set by hand (LegacySession:…) and
-            // absent sections have none.
+            // A setting the file has carries its line; only advice about keys to set by hand (LegacySession:…) and
+            // about settings the file lacks has none.
             if (diagnostic.Line == 0)
             {
-                Assert.True(diagnostic.Setting.StartsWith("Legacy", StringComparison.Ordinal) || !File.ReadAllText(diagnostic.File).Contains(
-                    "<" + diagnostic.Setting.Split('/')[^1].TrimStart('@'), StringComparison.Ordinal) || diagnostic.Setting.Contains('@', StringComparison.Ordinal),
-                    diagnostic.ToString());
+                var element = diagnostic.Setting.Split('/').Last(p => !p.StartsWith('@'));
+                var attribute = diagnostic.Setting.Split('/')[^1] is ['@', .. var a] ? a + "=" : null;
+                var text = File.ReadAllText(diagnostic.File);
+                Assert.True(
+                    diagnostic.Setting.StartsWith("Legacy", StringComparison.Ordinal)
+                        || !text.Contains("<" + element, StringComparison.Ordinal)
+                        || (attribute is not null && !text.Contains(attribute, StringComparison.Ordinal)),
+                    $"no line for a setting the file has: {diagnostic}");
             }
         }
     }
