@@ -209,6 +209,41 @@ public sealed class WebConfigImporterTests
     }
 
     [Fact]
+    public void CharacterAndPredefinedEntities_AreDecoded()
+    {
+        var result = Import("""
+            <configuration><system.web>
+              <sessionState mode="SQLServer" sqlConnectionString="Server=sql05;User ID=s;Password=a&amp;b&#x21;&lt;" />
+            </system.web></configuration>
+            """);
+
+        Assert.Equal("Server=sql05;User ID=s;Password=a&b!<;Initial Catalog=ASPState", result.Values["LegacySession:SqlServer:ConnectionString"]);
+        Assert.Empty(result.Errors);
+    }
+
+    [Theory]
+    [InlineData("utf-16")]
+    [InlineData("utf-8")]
+    public void AFileWithAByteOrderMark_IsReadInItsEncoding(string encoding)
+    {
+        var path = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".config");
+        try
+        {
+            var text = $"<?xml version=\"1.0\" encoding=\"{encoding}\"?><configuration><system.web><sessionState mode=\"StateServer\" stateConnectionString=\"tcpip=état:1\" cookieName=\"Sessión\" /></system.web></configuration>";
+            File.WriteAllText(path, text, encoding == "utf-16" ? Encoding.Unicode : new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+            var result = WebConfigImporter.Import(path);
+
+            Assert.Equal("Sessión", result.Values["LegacySession:CookieName"]);
+            Assert.Single(result.Errors); // a non-ASCII state server host is refused, as System.Web refuses it
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void MonoPlatform_IsRejectedWhenUndefined()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Import("<configuration />", (LegacyPlatform)7));
