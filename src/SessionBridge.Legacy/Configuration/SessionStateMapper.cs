@@ -1,5 +1,4 @@
 using System.Xml.Linq;
-using SessionBridge.Legacy.Stores.StateServer;
 
 namespace SessionBridge.Legacy.Configuration;
 
@@ -53,11 +52,11 @@ internal static class SessionStateMapper
                 break;
             case "STATESERVER":
                 MapStateServer(section, mapping, platform);
-                MapCompression(section, mapping, platform, stateServer: true);
+                MapCompression(section, mapping);
                 break;
             case "SQLSERVER":
                 SqlServerMapper.Map(section, settings, mapping, platform);
-                MapCompression(section, mapping, platform, stateServer: false);
+                MapCompression(section, mapping);
                 break;
             case "CUSTOM":
                 MapCustom(section, settings, mapping, platform);
@@ -163,12 +162,8 @@ internal static class SessionStateMapper
         var mono = platform == LegacyPlatform.Mono;
         var attribute = WebConfigAttributes.Attribute(section, "stateConnectionString");
         var connectionString = attribute?.Value.Trim() is { Length: > 0 } text ? text : "tcpip=loopback:42424";
-        StateServerEndpoint endpoint;
-        try
-        {
-            endpoint = StateServerEndpoint.Parse(connectionString);
-        }
-        catch (ArgumentException)
+        var host = StateConnectionString.Host(connectionString);
+        if (host is null)
         {
             mapping.Error(attribute, Setting + "/@stateConnectionString",
                 $"'{connectionString}' is not tcpip=host:port or tcpip=[IPv6]:port; System.Web refuses it.");
@@ -179,7 +174,7 @@ internal static class SessionStateMapper
         mapping.Set(WebConfigKeys.LegacyPlatform, mono ? "Mono" : "SystemWeb");
         mapping.Set(mono ? WebConfigKeys.MonoStateServerConnectionString : WebConfigKeys.StateServerConnectionString, connectionString);
 
-        if (IsLoopback(endpoint.ConnectHost))
+        if (StateConnectionString.IsLoopback(host))
         {
             mapping.Warning(attribute ?? (XObject)section, Setting + "/@stateConnectionString",
                 $"{(attribute is null ? "the default state server, " : string.Empty)}'{connectionString}' is the legacy server's own loopback: SessionBridge reaches it only when it runs on that same machine, and a second legacy server never does. " +
@@ -220,7 +215,7 @@ internal static class SessionStateMapper
         }
     }
 
-    private static void MapCompression(XElement section, WebConfigMapping mapping, LegacyPlatform platform, bool stateServer)
+    private static void MapCompression(XElement section, WebConfigMapping mapping)
     {
         if (WebConfigAttributes.Attribute(section, "compressionEnabled") is not { } compression)
         {
@@ -234,11 +229,6 @@ internal static class SessionStateMapper
         }
 
         mapping.Set(WebConfigKeys.CompressionEnabled, WebConfigValues.Invariant(enabled));
-        if (stateServer && platform == LegacyPlatform.SystemWeb)
-        {
-            // The state server store has this setting of its own today.
-            mapping.Set(WebConfigKeys.StateServerCompressionEnabled, WebConfigValues.Invariant(enabled));
-        }
     }
 
     private static void MapCustom(XElement section, WebConfigSettings settings, WebConfigMapping mapping, LegacyPlatform platform)
@@ -293,8 +283,4 @@ internal static class SessionStateMapper
                 break;
         }
     }
-
-    private static bool IsLoopback(string host) =>
-        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-        || (System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address));
 }

@@ -19,7 +19,6 @@ internal static class WebConfigKeys
     public const string StateServerNetworkTimeout = "LegacySession:StateServer:NetworkTimeout";
     public const string StateServerApplicationId = "LegacySession:StateServer:ApplicationId";
     public const string StateServerKeyScheme = "LegacySession:StateServer:KeyScheme";
-    public const string StateServerCompressionEnabled = "LegacySession:StateServer:CompressionEnabled";
 
     public const string RedisConfiguration = "LegacySession:Redis:Configuration";
     public const string RedisKeyLayout = "LegacySession:Redis:KeyLayout";

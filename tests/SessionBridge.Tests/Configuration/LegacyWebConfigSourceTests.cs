@@ -190,7 +190,7 @@ public sealed class LegacyWebConfigSourceTests : IDisposable
         Assert.All(warnings, w => Assert.Equal(LogLevel.Warning, w.Level));
         Assert.Contains(warnings, w => w.Message.Contains("LegacySession:StateServer:ApplicationId", StringComparison.Ordinal));
         var imported = Assert.Single(logs.Entries, e => e.EventId.Id == 802);
-        Assert.Contains("Imported 13 settings", imported.Message, StringComparison.Ordinal);
+        Assert.Contains("Imported 12 settings", imported.Message, StringComparison.Ordinal);
         Assert.Contains(path, imported.Message, StringComparison.Ordinal);
         await app.StopAsync(TestContext.Current.CancellationToken);
     }
