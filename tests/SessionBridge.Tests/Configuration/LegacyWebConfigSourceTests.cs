@@ -8,9 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionBridge.Legacy.Configuration;
-using SessionBridge.Legacy.Stores.Redis;
-using SessionBridge.Legacy.Stores.StateServer;
 using SessionBridge.Legacy.Tests.Configuration;
+using SessionBridge.Redis;
+using SessionBridge.StateServer.Client;
 using SessionBridge.Tests.Infrastructure;
 
 namespace SessionBridge.Tests.Configuration;
@@ -59,7 +59,7 @@ public sealed class LegacyWebConfigSourceTests : IDisposable
         var stateServer = app.Services.GetRequiredService<IOptions<StateServerStoreOptions>>().Value;
         Assert.Equal("tcpip=10.0.0.5:42424", stateServer.ConnectionString);
         Assert.Equal(TimeSpan.FromSeconds(15), stateServer.NetworkTimeout);
-        Assert.True(stateServer.CompressionEnabled);
+        Assert.True(session.CompressionEnabled);
         Assert.Equal("/LM/W3SVC/1/ROOT", stateServer.ApplicationId);
     }
 
