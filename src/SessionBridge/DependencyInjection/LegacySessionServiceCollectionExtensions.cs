@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SessionBridge;
 using SessionBridge.Diagnostics;
@@ -69,6 +70,7 @@ public static class LegacySessionServiceCollectionExtensions
         });
         services.TryAddSingleton<StoreInvoker>();
         services.TryAddSingleton<LegacySessionMiddleware>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LegacyWebConfigWarningLogger>());
 
         // The embedded store is always there, so that it is the default and LegacySession:Store = InMemory always works.
         if (!services.Any(d => d.ServiceType == typeof(InMemoryStoreMarker)))
