@@ -49,7 +49,7 @@ internal static class SqlServerStoreOptionsValidation
         }
         else if (hasId && hasSuffix)
         {
-            failures.Add($"{Section}:ApplicationId and {Section}:Suffix are both set; set only one (the suffix wins over nothing: remove ApplicationId if the suffix is what you know).");
+            failures.Add($"{Section}:ApplicationId and {Section}:Suffix are both set; set only one: Suffix when you know it, otherwise ApplicationId.");
         }
 
         if (hasSuffix && !IsSuffix(options.Suffix!))
