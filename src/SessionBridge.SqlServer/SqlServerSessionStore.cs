@@ -40,6 +40,7 @@ internal sealed partial class SqlServerSessionStore : ILegacySessionStore
     private static readonly object s_long = StoredColumn.Long;
 
     private readonly SqlServerStoreOptions _options;
+    private readonly LegacySessionFormat _format;
     private readonly ISqlProcedureExecutor _executor;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -55,10 +56,12 @@ internal sealed partial class SqlServerSessionStore : ILegacySessionStore
     /// <param name="executor">Runs the procedures; Microsoft.Data.SqlClient on the configured connection string when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock of the retry waits.</param>
     /// <param name="logger">Where to log retries (231), lost inserts (232), writes not applied (233), the start (234) and unreadable items (235).</param>
-    public SqlServerSessionStore(SqlServerStoreOptions options, ISqlProcedureExecutor? executor = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    /// <param name="format">How sessions are encoded (compression included); <see cref="LegacySessionFormat.Default"/> when <see langword="null"/>.</param>
+    public SqlServerSessionStore(SqlServerStoreOptions options, ISqlProcedureExecutor? executor = null, TimeProvider? timeProvider = null, ILogger? logger = null, LegacySessionFormat? format = null)
     {
         SqlServerStoreOptionsValidation.ThrowIfInvalid(options);
         _options = options;
+        _format = format ?? LegacySessionFormat.Default;
         _executor = executor ?? new SqlClientProcedureExecutor(SqlServerStoreOptionsValidation.EffectiveConnectionString(options));
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
@@ -215,7 +218,7 @@ internal sealed partial class SqlServerSessionStore : ILegacySessionStore
     public async ValueTask CreateUninitializedItemAsync(string sessionId, int timeoutMinutes, CancellationToken cancellationToken)
     {
         var id = await KeyAsync(sessionId, cancellationToken).ConfigureAwait(false);
-        var blob = EncodeBlob(new SessionStateData(timeoutMinutes));
+        var blob = EncodeBlob(_format.CreateEmpty(timeoutMinutes));
         var command = _asyncProcedures is { } procedures
             ? procedures.InsertUninitialized(id, blob, timeoutMinutes, _commandTimeoutSeconds)
             : AspStateProcedures.InsertUninitialized(id, blob, timeoutMinutes, _commandTimeoutSeconds);
@@ -233,12 +236,10 @@ internal sealed partial class SqlServerSessionStore : ILegacySessionStore
     internal string? Suffix => _suffix;
 
     // The one place where blobs become sessions (the legacy format with its envelope; compressed when configured).
-    private SessionStateData DecodeBlob(byte[] blob) =>
-        SessionStateSerializer.Deserialize(blob, _options.CompressionEnabled);
+    private SessionStateData DecodeBlob(byte[] blob) => _format.Deserialize(blob);
 
     // The one place where sessions become blobs.
-    private byte[] EncodeBlob(SessionStateData data) =>
-        SessionStateSerializer.Serialize(data, _options.CompressionEnabled);
+    private byte[] EncodeBlob(SessionStateData data) => _format.Serialize(data);
 
     private async ValueTask<string> KeyAsync(string sessionId, CancellationToken cancellationToken)
     {

@@ -7,9 +7,9 @@ namespace SessionBridge.SqlServer;
 /// <remarks>
 /// <para>
 /// The legacy web.config's <c>&lt;sessionState mode="SQLServer" sqlConnectionString="…" sqlCommandTimeout="30"
-/// sqlConnectionRetryInterval="0" allowCustomSqlDatabase="false" compressionEnabled="false"&gt;</c> maps to
-/// <see cref="ConnectionString"/>, <see cref="CommandTimeout"/>, <see cref="ConnectionRetryInterval"/>,
-/// <see cref="AllowCustomSqlDatabase"/> and <see cref="CompressionEnabled"/>. Bound from <c>LegacySession:SqlServer</c>.
+/// sqlConnectionRetryInterval="0" allowCustomSqlDatabase="false"&gt;</c> maps to <see cref="ConnectionString"/>,
+/// <see cref="CommandTimeout"/>, <see cref="ConnectionRetryInterval"/> and <see cref="AllowCustomSqlDatabase"/>
+/// (its <c>compressionEnabled</c> is <c>LegacySession:CompressionEnabled</c>). Bound from <c>LegacySession:SqlServer</c>.
 /// </para>
 /// <para>
 /// Every session id is stored with an 8-hex-digit suffix that identifies the application. Set
@@ -71,9 +71,6 @@ public sealed class SqlServerStoreOptions
     /// Default zero: no retries.
     /// </summary>
     public TimeSpan ConnectionRetryInterval { get; set; } = SqlServerStoreDefaults.ConnectionRetryInterval;
-
-    /// <summary>The legacy <c>compressionEnabled</c>.</summary>
-    public bool CompressionEnabled { get; set; }
 
     /// <summary>The largest stored item read, in bytes (a longer one is reported as corrupt, never loaded). Default 64 MiB.</summary>
     public int MaxItemBytes { get; set; } = SqlServerStoreDefaults.MaxItemBytes;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
 using SessionBridge.SqlServer.Procedures;
 
@@ -14,5 +15,6 @@ internal static class SqlServerStoreSetup
         // Only the tests register an executor (a model of the procedures); applications get Microsoft.Data.SqlClient.
         services.GetService<ISqlProcedureExecutor>(),
         services.GetService<TimeProvider>(),
-        services.GetService<ILoggerFactory>()?.CreateLogger("SessionBridge.SqlServer"));
+        services.GetService<ILoggerFactory>()?.CreateLogger("SessionBridge.SqlServer"),
+        services.GetRequiredService<LegacySessionFormat>());
 }

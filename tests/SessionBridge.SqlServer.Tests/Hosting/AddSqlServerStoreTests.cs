@@ -54,7 +54,6 @@ public sealed class AddSqlServerStoreTests
             ("LegacySession:SqlServer:AsyncProviderTableName", "Sessions"),
             ("LegacySession:SqlServer:CommandTimeout", "00:00:12"),
             ("LegacySession:SqlServer:ConnectionRetryInterval", "00:00:20"),
-            ("LegacySession:SqlServer:CompressionEnabled", "true"),
             ("LegacySession:SqlServer:MaxItemBytes", "1000000")), database);
 
         var options = app.App.Services.GetRequiredService<IOptions<SqlServerStoreOptions>>().Value;
@@ -63,7 +62,6 @@ public sealed class AddSqlServerStoreTests
         Assert.Equal("Sessions", options.AsyncProviderTableName);
         Assert.Equal(TimeSpan.FromSeconds(12), options.CommandTimeout);
         Assert.Equal(TimeSpan.FromSeconds(20), options.ConnectionRetryInterval);
-        Assert.True(options.CompressionEnabled);
         Assert.Equal(1_000_000, options.MaxItemBytes);
 
         database.AsyncTableName = "Sessions";

@@ -15,14 +15,14 @@ internal sealed class StoreUnderTest
     /// <summary>The suffix System.Web gets for /LM/W3SVC/1/ROOT/MyApp (../spec/sqlserver-mode.md §4.3).</summary>
     public const string MyAppSuffix = "6565ceab";
 
-    public StoreUnderTest(Action<SqlServerStoreOptions>? configure = null)
+    public StoreUnderTest(Action<SqlServerStoreOptions>? configure = null, bool compressed = false)
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         Database = new FakeAspStateDatabase(Time);
         Options = new SqlServerStoreOptions { ConnectionString = "Data Source=127.0.0.1", ApplicationId = "/LM/W3SVC/1/ROOT/MyApp" };
         configure?.Invoke(Options);
         Logger = new ListLogger();
-        Store = new SqlServerSessionStore(Options, Database, Time, Logger);
+        Store = new SqlServerSessionStore(Options, Database, Time, Logger, new LegacySessionFormat(compressionEnabled: compressed));
     }
 
     public FakeTimeProvider Time { get; }

@@ -1,5 +1,6 @@
 using LegacySessionFormatException = SessionBridge.Legacy.Format.LegacySessionFormatException;
 using SessionStateSerializer = SessionBridge.Legacy.Format.SessionStateSerializer;
+using SessionStateActions = SessionBridge.Legacy.Format.SessionStateActions;
 using SessionBridge.Legacy.Stores;
 using SessionBridge.Legacy.Tests.Vectors;
 using SessionBridge.SqlServer.Tests.Infrastructure;
@@ -287,7 +288,7 @@ public sealed class StoreOperationTests
     [Fact]
     public async Task Compression_WritesTheRawDeflateFormWithItsTrailingByte()
     {
-        var t = new StoreUnderTest(o => o.CompressionEnabled = true);
+        var t = new StoreUnderTest(compressed: true);
         var data = NewSession(20_000);
         await t.Store.SetAndReleaseItemExclusiveAsync(SessionId, data, null, newItem: true, Ct);
         var row = t.Database.Sessions[Key];
@@ -305,7 +306,7 @@ public sealed class StoreOperationTests
             var blob = Convert.FromHexString(vector["blobHex"]!.GetValue<string>());
             var compressed = vector["compressed"]!.GetValue<bool>();
             count++;
-            var t = new StoreUnderTest(o => o.CompressionEnabled = compressed);
+            var t = new StoreUnderTest(compressed: compressed);
             await t.Store.ResetItemTimeoutAsync(SessionId, Ct); // start the store
             t.Database.Sessions[Key] = new FakeAspStateDatabase.Row
             {
