@@ -29,13 +29,15 @@ if (builder.Configuration["LegacySession:WebConfig"] is { Length: > 0 } webConfi
 // legacy app on Microsoft.Web.RedisSessionStateProvider: LegacySession:Redis:Configuration and
 // LegacySession:ApplicationName, the provider's connectionString and applicationName) or StateServer (the ASP.NET state
 // server, or SessionBridge's, at LegacySession:StateServer:ConnectionString, e.g. tcpip=127.0.0.1:42424, for the legacy
-// application LegacySession:StateServer:ApplicationId, e.g. /LM/W3SVC/1/ROOT/MyApp).
+// application LegacySession:StateServer:ApplicationId, e.g. /LM/W3SVC/1/ROOT/MyApp) or SqlServer (the legacy app's ASPState
+// database: LegacySession:SqlServer:ConnectionString and LegacySession:SqlServer:ApplicationId, or :Suffix).
 builder.Services.AddDistributedMemoryCache();
 builder.Services.AddLegacySession(builder.Configuration.GetSection("LegacySession"))
     .AddInMemoryStore()
     .AddDistributedCacheStore()
     .AddRedisStore()         // binds LegacySession:Redis and LegacySession:ApplicationName
-    .AddStateServerStore();  // binds LegacySession:StateServer
+    .AddStateServerStore()   // binds LegacySession:StateServer
+    .AddSqlServerStore();    // binds LegacySession:SqlServer
 builder.Services.AddHealthChecks().AddLegacySessionStore();
 
 // The legacy app's [Serializable] cart, read and written as this app's Cart: the names are those the legacy types'

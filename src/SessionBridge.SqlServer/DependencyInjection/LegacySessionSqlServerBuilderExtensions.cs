@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SessionBridge;
+using SessionBridge.SqlServer;
+using SessionBridge.SqlServer.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the SQL Server (ASPState) session store to the builder <c>AddLegacySession</c> returns.</summary>
+public static class LegacySessionSqlServerBuilderExtensions
+{
+    /// <summary>
+    /// Uses the ASPState database of a legacy application in <c>&lt;sessionState mode="SQLServer"&gt;</c>, through the
+    /// same stored procedures, row keys and blobs as System.Web, so both applications share their sessions. The store is
+    /// named <c>SqlServer</c> (<c>LegacySession:Store = SqlServer</c>).
+    /// </summary>
+    /// <remarks>
+    /// The options bind from the configuration section <c>LegacySession:SqlServer</c> (<c>ConnectionString</c>,
+    /// <c>ApplicationId</c> such as <c>/LM/W3SVC/1/ROOT/MyApp</c> or <c>Suffix</c>, <c>Compatibility</c>,
+    /// <c>CommandTimeout</c>, <c>ConnectionRetryInterval</c>, …), then <paramref name="configure"/> runs. When this store
+    /// is the one selected, the options are validated at start and the message says what to set. The store is created
+    /// once; it opens pooled connections per call.
+    /// </remarks>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the store after the configuration section was bound.</param>
+    /// <returns>The builder.</returns>
+    public static ILegacySessionBuilder AddSqlServerStore(this ILegacySessionBuilder builder, Action<SqlServerStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<SqlServerStoreOptions>();
+        if (!services.Any(d => d.ServiceType == typeof(SqlServerStoreMarker)))
+        {
+            services.AddSingleton<SqlServerStoreMarker>();
+            options.Configure<IServiceProvider>(static (o, provider) =>
+                provider.GetService<IConfiguration>()?.GetSection(SqlServerStoreDefaults.ConfigurationSection).Bind(o));
+            options.ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqlServerStoreOptions>, SqlServerStoreOptionsValidator>());
+            services.AddSingleton(new LegacySessionStoreRegistration(SqlServerStoreDefaults.StoreName, SqlServerStoreSetup.Create));
+        }
+
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        return builder;
+    }
+
+    private sealed class SqlServerStoreMarker;
+}
