@@ -71,8 +71,13 @@ public static class LegacySessionBuilderExtensions
         return builder;
     }
 
-    internal static ILegacySessionStore CreateInMemoryStore(IServiceProvider services) => new InMemorySessionStore(
-        services.GetRequiredService<IOptions<InMemorySessionStoreOptions>>().Value,
-        services.GetRequiredService<IOptions<LegacySessionOptions>>().Value.ExecutionTimeout,
-        services.GetService<TimeProvider>() ?? TimeProvider.System);
+    internal static ILegacySessionStore CreateInMemoryStore(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<LegacySessionOptions>>().Value;
+        return new InMemorySessionStore(
+            services.GetRequiredService<IOptions<InMemorySessionStoreOptions>>().Value,
+            options.ExecutionTimeout,
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            SessionBridge.Middleware.SessionIds.Dialect(options.LegacyPlatform));
+    }
 }
