@@ -174,15 +174,19 @@ public sealed class MonoStateServerStoreTests
         {
             _process = process;
             ConnectionString = process.ConnectionString;
+            Port = process.Port;
         }
 
         public Server(StateServerProcess process)
         {
             _process = process;
             ConnectionString = process.ConnectionString;
+            Port = process.Port;
         }
 
         public string ConnectionString { get; }
+
+        public int Port { get; }
 
         public void Dispose() => _process.Dispose();
     }
