@@ -42,6 +42,9 @@ internal static class CommandLine
                 case "--redis":
                     settings["StateServer:Redis"] = Value();
                     break;
+                case "--mono-key-prefix":
+                    settings["StateServer:MonoKeyPrefix"] = Value();
+                    break;
                 case "--aspnet-version":
                     settings["StateServer:AspNetVersion"] = Value();
                     break;

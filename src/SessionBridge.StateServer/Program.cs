@@ -4,11 +4,12 @@ using Microsoft.Extensions.Hosting;
 using SessionBridge.StateServer;
 
 const string Usage = """
-    SessionBridge state server: an [MS-ASP] state server (aspnet_state.exe replacement).
+    SessionBridge state server: an [MS-ASP] state server (aspnet_state.exe replacement) that also speaks Mono's
+    .NET Remoting state protocol on the same port (asp-state4.exe replacement).
 
     Usage: SessionBridge.StateServer [--port 42424] [--allow-remote <address-or-cidr>]...
                                      [--store memory|redis] [--redis <configuration>]
-                                     [--max-connections N]
+                                     [--max-connections N] [--mono-key-prefix <prefix>]
                                      [--aspnet-version 4.0.30319] [--max-body-bytes N]
                                      [--request-timeout <seconds>] [--idle-timeout <seconds>]
 

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using SessionBridge.Legacy.Format;
+using SessionBridge.Legacy.MonoStateServer;
 using SessionBridge.Legacy.Stores;
 using SessionBridge.StateServer.Client;
 
@@ -13,12 +14,17 @@ namespace SessionBridge.StateServer;
 /// <summary>
 /// The TCP front end: accepts persistent connections (loopback only unless remote addresses are allowed), reads
 /// pipelined [MS-ASP] requests with <see cref="StateServerRequestParser"/>, answers each with
-/// <see cref="StateServerEngine"/>, and cuts off slow or idle peers.
+/// <see cref="StateServerEngine"/>, and cuts off slow or idle peers. A connection whose first bytes are the .NET
+/// Remoting preamble (<c>.NET</c>, where [MS-ASP] starts with an HTTP verb) is Mono's state server protocol instead,
+/// served by <see cref="ServeRemotingAsync"/> (partial file).
 /// </summary>
-internal sealed class StateServerListener : IAsyncDisposable
+internal sealed partial class StateServerListener : IAsyncDisposable
 {
     private readonly StateServerOptions _options;
     private readonly IStateServerBackend _backend;
+    private readonly IMonoStateServerBackend _monoBackend;
+    private readonly bool _ownsMonoBackend;
+    private readonly RemotingLimits _remotingLimits;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly StateServerMetrics? _metrics;
@@ -37,11 +43,14 @@ internal sealed class StateServerListener : IAsyncDisposable
     {
     }
 
-    public StateServerListener(StateServerOptions options, IStateServerBackend backend, TimeProvider time, ILogger logger, StateServerMetrics? metrics = null)
+    public StateServerListener(StateServerOptions options, IStateServerBackend backend, TimeProvider time, ILogger logger, StateServerMetrics? metrics = null, IMonoStateServerBackend? monoBackend = null)
     {
         options.Validate();
         _options = options;
         _backend = backend;
+        _ownsMonoBackend = monoBackend is null;
+        _monoBackend = monoBackend ?? new MemoryMonoStateServerBackend(new MonoStateServerEngine(time), options.MonoKeyPrefix, ownsEngine: true);
+        _remotingLimits = new RemotingLimits { MaxMessageBytes = options.MaxBodyBytes };
         _time = time;
         _logger = logger;
         _metrics = metrics;
@@ -128,6 +137,11 @@ internal sealed class StateServerListener : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        if (_ownsMonoBackend)
+        {
+            await _monoBackend.DisposeAsync().ConfigureAwait(false);
+        }
+
         _stopping.Dispose();
     }
 
@@ -228,6 +242,12 @@ internal sealed class StateServerListener : IAsyncDisposable
         try
         {
             deadline.CancelAfter(_options.IdleTimeout);
+            if (await IsRemotingAsync(reader, linked.Token).ConfigureAwait(false))
+            {
+                await ServeRemotingAsync(reader, writer, remote, deadline, linked.Token).ConfigureAwait(false);
+                return;
+            }
+
             while (true)
             {
                 ReadResult result;

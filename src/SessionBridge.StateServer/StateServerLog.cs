@@ -36,6 +36,9 @@ internal static partial class StateServerLog
     [LoggerMessage(509, LogLevel.Warning, "The storage failed answering a request from {Remote}; closing the connection without an answer")]
     public static partial void StorageFailed(ILogger logger, IPAddress? remote, Exception exception);
 
+    [LoggerMessage(511, LogLevel.Debug, "Bad .NET Remoting message from {Remote}, closing the connection: {Reason}")]
+    public static partial void BadRemotingMessage(ILogger logger, IPAddress? remote, string reason);
+
     [LoggerMessage(510, LogLevel.Information, "State server storage: {Store}")]
     public static partial void Storage(ILogger logger, string store);
 }

@@ -48,6 +48,14 @@ internal sealed class StateServerOptions
     /// </summary>
     public bool CompressionEnabled { get; set; }
 
+    /// <summary>
+    /// Mono's .NET Remoting protocol (served on the same port): a prefix put before every session id to form the item's
+    /// key. Empty (the default): bare ids, as Mono's asp-state4 (every application on the server shares one namespace,
+    /// so two applications presenting the same id share the session). Set e.g. <c>shop/</c> to give the Mono
+    /// applications of this server a namespace of their own; every server that must share those sessions needs the same prefix.
+    /// </summary>
+    public string? MonoKeyPrefix { get; set; }
+
     internal bool UsesRedis => string.Equals(Store, "redis", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The <c>X-AspNet-Version</c> value; System.Web clients need major version 2 or more.</summary>

@@ -9,17 +9,22 @@ namespace SessionBridge.Tool;
 internal static class Cli
 {
     private const int MaxInputBytes = 256 * 1024 * 1024;
+    private const string MicrosoftDialect = "microsoft";
+    private const string MonoDialect = "mono";
 
     private const string Usage = """
         sessionbridge: read and write legacy ASP.NET (System.Web) session blobs.
 
         Usage:
-          sessionbridge decode [--file PATH] [--container sessionState|itemCollection] [--compressed]
+          sessionbridge decode [--file PATH] [--container sessionState|itemCollection] [--compressed] [--dialect microsoft|mono]
               Reads a blob (hex on standard input, or raw bytes from --file) and prints it as one JSON object
               in the schema of the SessionBridge test vectors.
-          sessionbridge encode [--file PATH] [--compressed]
+          sessionbridge encode [--file PATH] [--compressed] [--dialect microsoft|mono]
               Reads such a JSON object (standard input or --file) and prints the blob as hex.
               --compressed overrides the object's "compressed" field.
+          --dialect mono reads and writes Mono's System.Web format: the item collection (Mono's state server
+              CollectionData, the Redis provider v5's _SessionStateItemCollection on Mono), GZip with --compressed.
+              Encode takes the dialect from the object's "dialect" field when --dialect is not given.
         """ + "\n" + Inspect.Usage + "\n" + ConfigImport.Usage + "\n" + """
 
         Exit codes: 0 success, 1 invalid input, 2 invalid usage.
@@ -51,6 +56,7 @@ internal static class Cli
 
         string? file = null;
         string? container = null;
+        string? dialect = null;
         var compressed = false;
         for (var i = 1; i < args.Length; i++)
         {
@@ -64,6 +70,14 @@ internal static class Cli
                     break;
                 case "--compressed":
                     compressed = true;
+                    break;
+                case "--dialect" when i + 1 < args.Length:
+                    dialect = args[++i];
+                    if (dialect is not (MicrosoftDialect or MonoDialect))
+                    {
+                        return UsageError(stderr, $"--dialect must be '{MicrosoftDialect}' or '{MonoDialect}', not '{dialect}'.");
+                    }
+
                     break;
                 default:
                     return UsageError(stderr, $"unknown or incomplete option '{args[i]}'.");
@@ -80,6 +94,17 @@ internal static class Cli
                         return UsageError(stderr, $"--container must be '{SessionJson.SessionStateContainer}' or '{SessionJson.ItemCollectionContainer}', not '{container}'.");
                     }
 
+                    if (dialect == MonoDialect)
+                    {
+                        if (container is not (null or SessionJson.ItemCollectionContainer))
+                        {
+                            return UsageError(stderr, $"Mono's format has the {SessionJson.ItemCollectionContainer} container only.");
+                        }
+
+                        stdout.WriteLine(DecodeMono(ReadBlob(file, stdin), compressed).ToJsonString(s_json));
+                        return 0;
+                    }
+
                     stdout.WriteLine(Decode(ReadBlob(file, stdin), container ?? SessionJson.SessionStateContainer, compressed).ToJsonString(s_json));
                     return 0;
                 case "encode":
@@ -88,7 +113,7 @@ internal static class Cli
                         return UsageError(stderr, "encode takes the container from the JSON object's 'container' field.");
                     }
 
-                    stdout.WriteLine(Convert.ToHexString(Encode(ReadText(file, stdin), compressed)));
+                    stdout.WriteLine(Convert.ToHexString(Encode(ReadText(file, stdin), compressed, dialect)));
                     return 0;
                 default:
                     return UsageError(stderr, $"unknown command '{args[0]}'.");
@@ -117,10 +142,35 @@ internal static class Cli
         return SessionJson.ToJson(SessionStateSerializer.Deserialize(blob, compressed), compressed);
     }
 
-    internal static byte[] Encode(string json, bool forceCompressed)
+    /// <summary>Decodes Mono's item collection; the JSON says <c>"dialect": "mono"</c>.</summary>
+    internal static JsonObject DecodeMono(byte[] collectionData, bool compressed)
+    {
+        var json = SessionJson.ToJson(MonoSessionStateSerializer.Deserialize(collectionData, compressed));
+        json["compressed"] = compressed;
+        json["dialect"] = MonoDialect;
+        return json;
+    }
+
+    internal static byte[] Encode(string json, bool forceCompressed, string? dialect = null)
     {
         var node = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("The input must be one JSON object.");
+        dialect ??= (string?)node["dialect"] ?? MicrosoftDialect;
+        if (dialect is not (MicrosoftDialect or MonoDialect))
+        {
+            throw new FormatException($"The object's dialect '{dialect}' is not '{MicrosoftDialect}' or '{MonoDialect}'.");
+        }
+
         var (data, items, compressed) = SessionJson.FromJson(node);
+        if (dialect == MonoDialect)
+        {
+            if (data is { StaticObjects: not null })
+            {
+                throw new FormatException("Mono's item collection has no static objects; remove 'staticObjects' to encode in Mono's format.");
+            }
+
+            return MonoSessionStateSerializer.Serialize(data?.Items ?? items, compressed || forceCompressed);
+        }
+
         return data is null
             ? SessionStateSerializer.SerializeItems(items)
             : SessionStateSerializer.Serialize(data, compressed || forceCompressed);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using SessionBridge.Legacy.Configuration;
 
 namespace SessionBridge;
 
@@ -12,6 +13,7 @@ internal static class LegacySessionDefaults
     public const int TimeoutMinutes = 20;
     public const int MinTimeoutMinutes = 1;
     public const int MaxTimeoutMinutes = 525_600;
+    public const LegacyPlatform Platform = LegacyPlatform.SystemWeb;
     public const LegacySessionBehavior Behavior = LegacySessionBehavior.Required;
     public const int RequestQueueLimit = 50;
     public const int StoreFailureStatusCode = StatusCodes.Status503ServiceUnavailable;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using SessionBridge.Legacy.Configuration;
 
 namespace SessionBridge;
 
@@ -25,6 +26,14 @@ public sealed class LegacySessionOptions
     /// runs BinaryFormatter and never loads a type because a stream names it. Code only; not bound from configuration.
     /// </remarks>
     public Legacy.Format.Values.LegacyTypeMap Types { get; } = new();
+
+    /// <summary>
+    /// The System.Web the legacy application runs on: <see cref="Legacy.Configuration.LegacyPlatform.SystemWeb"/> (Microsoft's, the
+    /// default) or <see cref="Legacy.Configuration.LegacyPlatform.Mono"/>. Mono selects Mono's session IDs (24 upper-case hex
+    /// characters, kept as presented) and Mono's session format for every store that holds the legacy format; a store's
+    /// own dialect option, where it has one, overrides the format.
+    /// </summary>
+    public LegacyPlatform LegacyPlatform { get; set; } = LegacySessionDefaults.Platform;
 
     /// <summary>The session cookie's name (System.Web: <c>sessionState/@cookieName</c>). Default <c>ASP.NET_SessionId</c>.</summary>
     public string CookieName { get; set; } = LegacySessionDefaults.CookieName;

@@ -13,6 +13,7 @@ public sealed class PackedFeed : IDisposable
         "src/SessionBridge",
         "src/SessionBridge.Redis",
         "src/SessionBridge.StateServer.Client",
+        "src/SessionBridge.SqlServer",
     ];
 
     private readonly string _root = Directory.CreateTempSubdirectory("sessionbridge-consumer-").FullName;

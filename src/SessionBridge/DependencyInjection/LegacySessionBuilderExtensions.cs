@@ -2,9 +2,9 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SessionBridge;
+using SessionBridge.DistributedCache;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
-using SessionBridge.DistributedCache;
 using SessionBridge.Legacy.Stores.InMemory;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -73,9 +73,14 @@ public static class LegacySessionBuilderExtensions
         return builder;
     }
 
-    internal static ILegacySessionStore CreateInMemoryStore(IServiceProvider services) => new InMemorySessionStore(
-        services.GetRequiredService<IOptions<InMemorySessionStoreOptions>>().Value,
-        services.GetRequiredService<IOptions<LegacySessionOptions>>().Value.ExecutionTimeout,
-        services.GetService<TimeProvider>() ?? TimeProvider.System,
-        services.GetRequiredService<LegacySessionFormat>());
+    internal static ILegacySessionStore CreateInMemoryStore(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<LegacySessionOptions>>().Value;
+        return new InMemorySessionStore(
+            services.GetRequiredService<IOptions<InMemorySessionStoreOptions>>().Value,
+            options.ExecutionTimeout,
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            services.GetRequiredService<LegacySessionFormat>(),
+            SessionBridge.Middleware.SessionIds.Dialect(options.LegacyPlatform));
+    }
 }

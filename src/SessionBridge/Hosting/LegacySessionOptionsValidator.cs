@@ -27,6 +27,11 @@ internal sealed class LegacySessionOptionsValidator : IValidateOptions<LegacySes
             failures.Add($"LegacySession:ExecutionTimeout is {options.ExecutionTimeout}; set a positive time such as 00:01:50 (System.Web's httpRuntime executionTimeout).");
         }
 
+        if (!Enum.IsDefined(options.LegacyPlatform))
+        {
+            failures.Add($"LegacySession:LegacyPlatform '{options.LegacyPlatform}' is not SystemWeb (Microsoft's System.Web, the default) or Mono.");
+        }
+
         if (!Enum.IsDefined(options.DefaultBehavior))
         {
             failures.Add($"LegacySession:DefaultBehavior '{options.DefaultBehavior}' is not Required, ReadOnly or Disabled.");

@@ -32,7 +32,7 @@ internal sealed class LegacySessionMiddleware(
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var behavior = context.GetEndpoint()?.Metadata.GetMetadata<LegacySessionAttribute>()?.Behavior ?? _options.DefaultBehavior;
-        var presentedId = SessionCookie.Read(context.Request, _options.CookieName);
+        var presentedId = SessionCookie.Read(context.Request, _options.CookieName, _options.LegacyPlatform);
         if (behavior == LegacySessionBehavior.Disabled)
         {
             await AdviseAsync(presentedId, context.RequestAborted).ConfigureAwait(false);
@@ -221,7 +221,7 @@ internal sealed class LegacySessionMiddleware(
         {
             if (_options.RenewIdAfterAbandon && !acquired.Minted)
             {
-                SessionCookie.Append(context, _options, SessionId.Create());
+                SessionCookie.Append(context, _options, SessionIds.Create(_options.LegacyPlatform));
                 return true;
             }
 
@@ -321,7 +321,7 @@ internal sealed class LegacySessionMiddleware(
     }
 
     private AcquiredSession NewMinted() =>
-        new(SessionId.Create(), format.CreateEmpty(_options.Timeout), null, IsNew: true, InStore: false, Minted: true, 0);
+        new(SessionIds.Create(_options.LegacyPlatform), format.CreateEmpty(_options.Timeout), null, IsNew: true, InStore: false, Minted: true, 0);
 
     private async Task WaitForReleaseAsync(Task released, string sessionId, TimeSpan delay, CancellationToken cancellationToken)
     {

@@ -1,15 +1,18 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using SessionBridge.Legacy.Format;
+using SessionBridge.Legacy.Configuration;
 
 namespace SessionBridge.Middleware;
 
 /// <summary>Reads and writes the session cookie exactly as System.Web does (../spec/legacy-session-format.md §2.3).</summary>
 internal static class SessionCookie
 {
-    /// <summary>The presented ID, normalized as the stock SessionIDManager does, or <see langword="null"/> when absent or invalid.</summary>
-    public static string? Read(HttpRequest request, string cookieName) =>
-        request.Cookies.TryGetValue(cookieName, out var value) && SessionId.TryNormalize(value, out var id) ? id : null;
+    /// <summary>
+    /// The presented ID, accepted by the legacy platform's rules (System.Web's stock SessionIDManager, or Mono's IDs),
+    /// or <see langword="null"/> when absent or invalid.
+    /// </summary>
+    public static string? Read(HttpRequest request, string cookieName, LegacyPlatform platform = LegacyPlatform.SystemWeb) =>
+        request.Cookies.TryGetValue(cookieName, out var value) ? SessionIds.Accept(platform, value) : null;
 
     /// <summary>Adds <c>name=value; domain=…; path=/; secure; HttpOnly; SameSite=Lax</c>, in System.Web's order and casing.</summary>
     public static void Append(HttpContext context, LegacySessionOptions options, string sessionId)

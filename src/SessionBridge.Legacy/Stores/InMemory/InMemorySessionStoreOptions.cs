@@ -15,6 +15,12 @@ public sealed class InMemorySessionStoreOptions
     /// </summary>
     public int? MaxSessions { get; set; }
 
+    /// <summary>
+    /// The session format the store holds its sessions in. <see langword="null"/> (the default) takes the one the
+    /// middleware's <c>LegacyPlatform</c> selects (Microsoft's for <c>SystemWeb</c>, Mono's for <c>Mono</c>).
+    /// </summary>
+    public Format.LegacySessionDialect? Dialect { get; set; }
+
     /// <summary>How often expired sessions are swept away (default one minute). They are also removed when touched.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
