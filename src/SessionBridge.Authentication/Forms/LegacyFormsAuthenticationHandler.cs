@@ -111,7 +111,9 @@ internal sealed class LegacyFormsAuthenticationHandler(
         }
 
         // FormsAuthenticationModule.OnLeave: ReturnUrl is the raw URL, HttpUtility.UrlEncode'd (lower-case hex, '+' for space).
-        var returnUrl = properties?.RedirectUri ?? (Request.PathBase + Request.Path + Request.QueryString).ToString();
+        var rawTarget = Context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        var returnUrl = properties?.RedirectUri
+            ?? (string.IsNullOrEmpty(rawTarget) || rawTarget[0] != '/' ? (Request.PathBase + Request.Path + Request.QueryString).ToString() : rawTarget);
         var separator = loginUrl.Contains('?', StringComparison.Ordinal) ? "&" : "?";
         Response.Redirect(loginUrl + separator + LegacyAuthenticationDefaults.ReturnUrlParameter + "=" + System.Web.HttpUtility.UrlEncode(returnUrl));
         return Task.CompletedTask;
