@@ -21,10 +21,6 @@ internal static partial class AuthenticationLog
         Message = "Scheme {Scheme}: the {Cookie} cookie arrived over plain HTTP and RequireSsl is set; it was ignored, as System.Web does.")]
     public static partial void CookieOverHttp(ILogger logger, string scheme, string cookie);
 
-    [LoggerMessage(EventId = 605, EventName = "LegacyUnsignedLayout", Level = LogLevel.Warning,
-        Message = "Scheme {Scheme}: the configured legacy layout ({Layout}) has no signature that can be checked before decrypting; anyone who can guess the format can attack or forge tickets. Switch the legacy application to protection=\"All\" without aspnet:UseLegacyEncryption.")]
-    public static partial void UnsignedLayout(ILogger logger, string scheme, string layout);
-
     [LoggerMessage(EventId = 606, EventName = "LegacySessionMissing", Level = LogLevel.Debug,
         Message = "Scheme {Scheme}: the request has no legacy session (call app.UseLegacySession() before app.UseAuthentication(), and do not disable the session on the endpoint).")]
     public static partial void SessionMissing(ILogger logger, string scheme);
