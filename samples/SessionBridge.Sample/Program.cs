@@ -3,10 +3,29 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using SessionBridge;
 using SessionBridge.Authentication;
-using SessionBridge.Legacy.Format.Values;
+using SessionBridge.Legacy.Configuration;
+using SessionBridge.Legacy.Format;
 using SessionBridge.Sample;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// LegacySession:WebConfig=<path> reads the legacy app's web.config (sessionState, machineKey, forms, …) as the
+// LegacySession/LegacyAuthentication settings; LegacySession:LegacyPlatform=Mono when the legacy app runs on Mono.
+// AddLegacyWebConfig puts the web.config under every other source. This sample's appsettings.json only restates
+// SessionBridge's defaults and demo servers, so here the web.config is moved just above the JSON files: the legacy
+// app's settings win over the demo values, environment variables and the command line still win over both.
+if (builder.Configuration["LegacySession:WebConfig"] is { Length: > 0 } webConfig)
+{
+    var platform = builder.Configuration["LegacySession:LegacyPlatform"] ?? nameof(LegacyPlatform.SystemWeb);
+    IConfigurationBuilder configuration = builder.Configuration;
+    configuration.AddLegacyWebConfig(webConfig, Enum.TryParse<LegacyPlatform>(platform, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+        ? parsed
+        : throw new InvalidOperationException($"LegacySession:LegacyPlatform is '{platform}'; set SystemWeb or Mono."));
+    var source = configuration.Sources[0];
+    configuration.Sources.RemoveAt(0);
+    var lastJson = configuration.Sources.Select((s, i) => (s, i)).LastOrDefault(p => p.s is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource).i;
+    configuration.Sources.Insert(lastJson + 1, source);
+}
 
 // The store is chosen by configuration: LegacySession:Store = InMemory (the default, embedded in this process),
 // DistributedCache (here over AddDistributedMemoryCache; any IDistributedCache works), Redis (shares sessions with a
@@ -155,8 +174,8 @@ app.MapPost("/cart/add", (HttpContext context, string? sku, int? quantity, decim
 app.MapGet("/cart", (HttpContext context) => Results.Json(context.GetLegacySession()["Cart"] as Cart ?? new Cart()))
     .WithLegacySession(LegacySessionBehavior.ReadOnly);
 
-app.MapGet("/session", (HttpContext context, LegacyValueSerializer serializer) =>
-    Results.Text(SessionItemsJson.Write(context.GetLegacySession(), serializer), "application/json"))
+app.MapGet("/session", (HttpContext context, LegacySessionFormat format) =>
+    Results.Text(SessionItemsJson.Write(context.GetLegacySession(), format.Values!), "application/json"))
     .WithLegacySession(LegacySessionBehavior.ReadOnly);
 
 app.Run();

@@ -5,7 +5,7 @@ using SessionBridge.Legacy.Format;
 
 namespace SessionBridge.Tool;
 
-/// <summary>The <c>sessionbridge</c> command line: <c>decode</c>, <c>encode</c>, <c>inspect</c> and <c>auth</c>.</summary>
+/// <summary>The <c>sessionbridge</c> command line: <c>decode</c>, <c>encode</c>, <c>inspect</c>, <c>config import</c> and <c>auth</c>.</summary>
 internal static class Cli
 {
     private const int MaxInputBytes = 256 * 1024 * 1024;
@@ -20,7 +20,7 @@ internal static class Cli
           sessionbridge encode [--file PATH] [--compressed]
               Reads such a JSON object (standard input or --file) and prints the blob as hex.
               --compressed overrides the object's "compressed" field.
-        """ + "\n" + Inspect.Usage + "\n" + AuthCommand.Usage + "\n" + """
+        """ + "\n" + Inspect.Usage + "\n" + ConfigImport.Usage + "\n" + AuthCommand.Usage + "\n" + """
 
         Exit codes: 0 success, 1 invalid input, 2 invalid usage.
         """;
@@ -42,6 +42,11 @@ internal static class Cli
         if (args[0] == "inspect")
         {
             return Inspect.Run(args.AsSpan(1), stdout, stderr, s_json);
+        }
+
+        if (args[0] == "config")
+        {
+            return ConfigImport.Run(args.AsSpan(1), stdout, stderr, s_json);
         }
 
         if (args[0] == "auth")

@@ -2,8 +2,9 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SessionBridge;
+using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
-using SessionBridge.Legacy.Stores.DistributedCache;
+using SessionBridge.DistributedCache;
 using SessionBridge.Legacy.Stores.InMemory;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -53,7 +54,8 @@ public static class LegacySessionBuilderExtensions
             services.GetRequiredService<ISessionLockProvider>(),
             services.GetRequiredService<IOptions<DistributedCacheSessionStoreOptions>>().Value,
             services.GetRequiredService<IOptions<LegacySessionOptions>>().Value.ExecutionTimeout,
-            services.GetService<TimeProvider>()));
+            services.GetService<TimeProvider>(),
+            services.GetRequiredService<LegacySessionFormat>()));
     }
 
     /// <summary>
@@ -74,5 +76,6 @@ public static class LegacySessionBuilderExtensions
     internal static ILegacySessionStore CreateInMemoryStore(IServiceProvider services) => new InMemorySessionStore(
         services.GetRequiredService<IOptions<InMemorySessionStoreOptions>>().Value,
         services.GetRequiredService<IOptions<LegacySessionOptions>>().Value.ExecutionTimeout,
-        services.GetService<TimeProvider>() ?? TimeProvider.System);
+        services.GetService<TimeProvider>() ?? TimeProvider.System,
+        services.GetRequiredService<LegacySessionFormat>());
 }

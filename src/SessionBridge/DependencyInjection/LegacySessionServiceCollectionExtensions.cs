@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SessionBridge;
 using SessionBridge.Diagnostics;
 using SessionBridge.Hosting;
+using SessionBridge.Legacy.Format;
+using SessionBridge.Legacy.Format.Values;
 using SessionBridge.Legacy.Stores.InMemory;
 using SessionBridge.Locking;
 using SessionBridge.Middleware;
@@ -60,10 +63,14 @@ public static class LegacySessionServiceCollectionExtensions
         services.TryAddSingleton<SessionLockCoordinator>();
         services.TryAddSingleton<LegacySessionStoreResolver>();
         services.TryAddSingleton<ISessionValueConverter, PassThroughSessionValueConverter>();
-        services.TryAddSingleton(sp => new SessionBridge.Legacy.Format.Values.LegacyValueSerializer(
-            sp.GetRequiredService<IOptions<LegacySessionOptions>>().Value.Types));
+        services.TryAddSingleton(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<LegacySessionOptions>>().Value;
+            return new LegacySessionFormat(new LegacyValueSerializer(options.Types), options.CompressionEnabled);
+        });
         services.TryAddSingleton<StoreInvoker>();
         services.TryAddSingleton<LegacySessionMiddleware>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LegacyWebConfigWarningLogger>());
 
         // The embedded store is always there, so that it is the default and LegacySession:Store = InMemory always works.
         if (!services.Any(d => d.ServiceType == typeof(InMemoryStoreMarker)))

@@ -19,12 +19,13 @@ namespace SessionBridge.Legacy.Stores.InMemory;
 /// released by another component that shares this instance.
 /// </para>
 /// </remarks>
-public sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockReleaseNotifier, IDisposable
+internal sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockReleaseNotifier, IDisposable
 {
     private readonly Dictionary<string, Entry> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskCompletionSource> _releaseSignals = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
+    private readonly LegacySessionFormat _format;
     private readonly TimeSpan _lockTimeout;
     private readonly int? _maxSessions;
     private readonly ITimer? _sweepTimer;
@@ -34,9 +35,11 @@ public sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockRele
     /// <param name="options">The options.</param>
     /// <param name="defaultLockTimeout">The lock lifetime when <see cref="InMemorySessionStoreOptions.LockTimeout"/> is not set.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    public InMemorySessionStore(InMemorySessionStoreOptions? options = null, TimeSpan? defaultLockTimeout = null, TimeProvider? timeProvider = null)
+    /// <param name="format">How sessions are encoded; <see cref="LegacySessionFormat.Default"/> when <see langword="null"/>.</param>
+    public InMemorySessionStore(InMemorySessionStoreOptions? options = null, TimeSpan? defaultLockTimeout = null, TimeProvider? timeProvider = null, LegacySessionFormat? format = null)
     {
         options ??= new InMemorySessionStoreOptions();
+        _format = format ?? LegacySessionFormat.Default;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _lockTimeout = options.LockTimeout ?? defaultLockTimeout ?? TimeSpan.FromSeconds(110);
         if (_lockTimeout <= TimeSpan.Zero)
@@ -93,7 +96,7 @@ public sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockRele
             }
 
             // Parse before locking: a corrupt session throws here and is neither locked nor changed.
-            var data = SessionStateSerializer.Deserialize(entry.Blob);
+            var data = _format.Deserialize(entry.Blob);
             var actions = entry.Uninitialized ? SessionStateActions.InitializeItem : SessionStateActions.None;
             entry.Uninitialized = false;
             entry.ExpiresAt = now + entry.Timeout;
@@ -115,7 +118,7 @@ public sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockRele
         ArgumentNullException.ThrowIfNull(sessionId);
         ArgumentNullException.ThrowIfNull(data);
         cancellationToken.ThrowIfCancellationRequested();
-        var blob = SessionStateSerializer.Serialize(data);
+        var blob = _format.Serialize(data);
         var timeout = ToTimeSpan(data.Timeout);
         var now = _timeProvider.GetUtcNow();
         lock (_gate)
@@ -208,7 +211,7 @@ public sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockRele
         ArgumentNullException.ThrowIfNull(sessionId);
         cancellationToken.ThrowIfCancellationRequested();
         var timeout = ToTimeSpan(timeoutMinutes);
-        var blob = SessionStateSerializer.Serialize(new SessionStateData(timeoutMinutes));
+        var blob = _format.Serialize(_format.CreateEmpty(timeoutMinutes));
         var now = _timeProvider.GetUtcNow();
         lock (_gate)
         {
