@@ -19,8 +19,9 @@ internal static class HomePage
         <table>
         <tr><td><form method="post" action="/counter/increment"><button>POST /counter/increment</button></form></td><td>Required: adds 1 to the Int32 <code>Session["Count"]</code> and returns it.</td></tr>
         <tr><td><a href="/counter">GET /counter</a></td><td>ReadOnly: the count (0 when absent).</td></tr>
-        <tr><td><form method="post" action="/login?user=alice"><button>POST /login?user=alice</button></form></td><td>Required: stores the string <code>Session["UserName"]</code>.</td></tr>
-        <tr><td><a href="/whoami">GET /whoami</a></td><td>ReadOnly: the user name, or 401.</td></tr>
+        <tr><td><form method="post" action="/login?user=alice"><button>POST /login?user=alice</button></form></td><td>Required: signs in with the legacy app's .ASPXAUTH ticket, its OWIN cookie and <code>Session["UserName"]</code> (new session ID).</td></tr>
+        <tr><td><a href="/whoami">GET /whoami</a></td><td>ReadOnly: the legacy identity present (name, authenticationType, claims) as JSON, or 401.</td></tr>
+        <tr><td><form method="post" action="/logout"><button>POST /logout</button></form></td><td>Required: clears both cookies and abandons the session.</td></tr>
         <tr><td><form method="post" action="/abandon"><button>POST /abandon</button></form></td><td>Required: abandons the session; the next request starts a new, empty one (with a new ID).</td></tr>
         <tr><td><a href="/slow?ms=3000">GET /slow?ms=3000</a></td><td>Required: holds the session's lock for 3 s. Open it in two tabs: the second waits for the first, as in System.Web.</td></tr>
         <tr><td><form method="post" action="/cart/add?sku=SKU-1&amp;quantity=1&amp;price=9.99"><button>POST /cart/add?sku=SKU-1&amp;quantity=1&amp;price=9.99</button></form></td><td>Required: adds to the legacy app's <code>[Serializable]</code> <code>Cart</code>, mapped to this app's <code>Cart</code> type and stored as the BinaryFormatter stream the legacy app reads (no BinaryFormatter runs here).</td></tr>

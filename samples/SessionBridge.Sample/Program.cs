@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using SessionBridge;
+using SessionBridge.Authentication;
 using SessionBridge.Legacy.Configuration;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Sample;
@@ -51,10 +54,19 @@ builder.Services.Configure<LegacySessionOptions>(o => o.Types
         .Field(nameof(CartItem.Quantity), "Quantity")
         .Field(nameof(CartItem.Price), "Price")));
 
+// Shared login: the legacy app's FormsAuthentication and OWIN cookies, read and written with its <machineKey>
+// (LegacyAuthentication:MachineKey), and the user it keeps in the session (Session["UserName"]).
+var legacyAuthentication = builder.Configuration.GetSection(LegacyAuthenticationDefaults.ConfigurationSection);
+builder.Services.AddAuthentication()
+    .AddLegacyFormsAuthentication(legacyAuthentication)
+    .AddLegacyOwinCookieAuthentication(legacyAuthentication)
+    .AddLegacySessionAuthentication(legacyAuthentication);
+
 var app = builder.Build();
 
 app.UseRouting();
 app.UseLegacySession();
+app.UseAuthentication();
 
 app.MapGet("/", HomePage.Render).WithLegacySession(LegacySessionBehavior.Disabled);
 app.MapHealthChecks("/health").WithLegacySession(LegacySessionBehavior.Disabled);
@@ -73,20 +85,55 @@ app.MapGet("/counter", (HttpContext context) =>
     Results.Text((context.GetLegacySession().GetInt32("Count") ?? 0).ToString(CultureInfo.InvariantCulture)))
     .WithLegacySession(LegacySessionBehavior.ReadOnly);
 
-app.MapPost("/login", (HttpContext context, string? user) =>
+// POST /login?user=NAME signs in everywhere the legacy app looks: its .ASPXAUTH ticket, its OWIN cookie and
+// Session["UserName"] (the session moves to a new ID: no session fixation).
+app.MapPost("/login", async (HttpContext context, string? user) =>
 {
     if (string.IsNullOrWhiteSpace(user) || user.Length > 100)
     {
         return Results.Problem("Pass ?user=NAME (1 to 100 characters).", statusCode: StatusCodes.Status400BadRequest);
     }
 
-    context.GetLegacySession()["UserName"] = user;
+    var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], "Sample", ClaimTypes.Name, ClaimTypes.Role));
+    foreach (var scheme in LoginSchemes)
+    {
+        await context.SignInAsync(scheme, principal);
+    }
+
     return Results.Text($"Logged in as {user}.");
 }).WithLegacySession(LegacySessionBehavior.Required);
 
-app.MapGet("/whoami", (HttpContext context) =>
-    context.GetLegacySession().GetString("UserName") is { } name ? Results.Text(name) : Results.Text("Not logged in.", statusCode: StatusCodes.Status401Unauthorized))
-    .WithLegacySession(LegacySessionBehavior.ReadOnly);
+// GET /whoami: the first legacy identity present (forms ticket, OWIN cookie, session), as JSON; 401 without.
+app.MapGet("/whoami", async (HttpContext context) =>
+{
+    foreach (var scheme in LoginSchemes)
+    {
+        var result = await context.AuthenticateAsync(scheme);
+        if (result.Succeeded && result.Principal.Identity is { } identity)
+        {
+            return Results.Json(new
+            {
+                name = identity.Name,
+                authenticationType = identity.AuthenticationType,
+                scheme,
+                claims = result.Principal.Claims.Select(c => new { type = c.Type, value = c.Value }),
+            });
+        }
+    }
+
+    return Results.Json(new { error = "Not logged in." }, statusCode: StatusCodes.Status401Unauthorized);
+}).WithLegacySession(LegacySessionBehavior.ReadOnly);
+
+// POST /logout signs out everywhere: both cookies are cleared and the session is abandoned.
+app.MapPost("/logout", async (HttpContext context) =>
+{
+    foreach (var scheme in LoginSchemes)
+    {
+        await context.SignOutAsync(scheme);
+    }
+
+    return Results.Text("Logged out.");
+}).WithLegacySession(LegacySessionBehavior.Required);
 
 app.MapPost("/abandon", (HttpContext context) =>
 {
@@ -136,4 +183,8 @@ app.MapGet("/session", (HttpContext context, LegacySessionFormat format) =>
 app.Run();
 
 /// <summary>The sample's entry point, visible to WebApplicationFactory in the tests.</summary>
-public partial class Program;
+public partial class Program
+{
+    private static readonly string[] LoginSchemes =
+        [LegacyAuthenticationDefaults.FormsScheme, LegacyAuthenticationDefaults.OwinCookieScheme, LegacyAuthenticationDefaults.SessionScheme];
+}

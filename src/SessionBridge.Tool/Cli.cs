@@ -5,7 +5,7 @@ using SessionBridge.Legacy.Format;
 
 namespace SessionBridge.Tool;
 
-/// <summary>The <c>sessionbridge</c> command line: <c>decode</c>, <c>encode</c>, <c>inspect</c> and <c>config import</c>.</summary>
+/// <summary>The <c>sessionbridge</c> command line: <c>decode</c>, <c>encode</c>, <c>inspect</c>, <c>config import</c> and <c>auth</c>.</summary>
 internal static class Cli
 {
     private const int MaxInputBytes = 256 * 1024 * 1024;
@@ -25,7 +25,7 @@ internal static class Cli
           --dialect mono reads and writes Mono's System.Web format: the item collection (Mono's state server
               CollectionData, the Redis provider v5's _SessionStateItemCollection on Mono), GZip with --compressed.
               Encode takes the dialect from the object's "dialect" field when --dialect is not given.
-        """ + "\n" + Inspect.Usage + "\n" + ConfigImport.Usage + "\n" + """
+        """ + "\n" + Inspect.Usage + "\n" + ConfigImport.Usage + "\n" + AuthCommand.Usage + "\n" + """
 
         Exit codes: 0 success, 1 invalid input, 2 invalid usage.
         """;
@@ -52,6 +52,11 @@ internal static class Cli
         if (args[0] == "config")
         {
             return ConfigImport.Run(args.AsSpan(1), stdout, stderr, s_json);
+        }
+
+        if (args[0] == "auth")
+        {
+            return AuthCommand.Run(args.AsSpan(1), stdin, stdout, stderr, s_json);
         }
 
         string? file = null;

@@ -228,6 +228,12 @@ internal sealed class LegacySessionMiddleware(
             return false;
         }
 
+        if (state.RenewedId is { } renewed && stored)
+        {
+            SessionCookie.Append(context, _options, renewed);
+            return true;
+        }
+
         if (acquired.Minted && stored)
         {
             SessionCookie.Append(context, _options, acquired.Id);
@@ -358,6 +364,20 @@ internal sealed class LegacySessionMiddleware(
                     outcome = CommitOutcome.Removed;
                 }
 
+                return outcome;
+            }
+
+            if (state.RenewedId is { } renewedId)
+            {
+                // Session fixation defence (sign-in): the content moves to a new ID and the old one is removed.
+                metrics.SessionSaved(SessionStateSerializer.GetSerializedLength(state.Data));
+                await store.SetAndReleaseItemExclusiveAsync(renewedId, state.Data, null, newItem: true, CancellationToken.None).ConfigureAwait(false);
+                if (acquired.LockId is { } oldLock)
+                {
+                    await store.RemoveItemAsync(acquired.Id, oldLock, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                outcome = CommitOutcome.Saved;
                 return outcome;
             }
 

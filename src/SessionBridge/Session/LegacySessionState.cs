@@ -32,7 +32,7 @@ internal sealed class LegacySessionState : ILegacySessionState
     public bool TimeoutChanged => Data.Timeout != _originalTimeout;
 
     /// <summary>Whether the commit rules save this session (SessionStateModule.OnReleaseState).</summary>
-    public bool NeedsSave => !IsReadOnly && !IsAbandoned && (Data.Items.Dirty || (IsNewSession && Data.Items.Count > 0) || TimeoutChanged);
+    public bool NeedsSave => !IsReadOnly && !IsAbandoned && (RenewedId is not null || Data.Items.Dirty || (IsNewSession && Data.Items.Count > 0) || TimeoutChanged);
 
     public int Timeout
     {
@@ -97,6 +97,19 @@ internal sealed class LegacySessionState : ILegacySessionState
     {
         EnsureWritable();
         IsAbandoned = true;
+    }
+
+    /// <summary>The ID the session moves to when the request ends (<see cref="RenewId"/>), or <see langword="null"/>.</summary>
+    public string? RenewedId { get; private set; }
+
+    /// <summary>
+    /// Moves the session's content to a new ID when the request ends (sign-in's defence against session fixation):
+    /// the old ID is removed from the store and the cookie carries the new one.
+    /// </summary>
+    public string RenewId()
+    {
+        EnsureWritable();
+        return RenewedId ??= SessionId.Create();
     }
 
     /// <summary>Reads a stored value without conversion (the ISession view).</summary>

@@ -78,7 +78,11 @@ public sealed class SampleTests : IClassFixture<WebApplicationFactory<Program>>
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/whoami", TestContext.Current.CancellationToken)).StatusCode);
         var id = TestApp.SessionIdFrom(await client.PostAsync("/login?user=alice", null, TestContext.Current.CancellationToken))!;
-        Assert.Equal("alice", await (await Send(client, HttpMethod.Get, "/whoami", id)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        using (var whoami = JsonDocument.Parse(await (await Send(client, HttpMethod.Get, "/whoami", id)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken)))
+        {
+            Assert.Equal("alice", whoami.RootElement.GetProperty("name").GetString());
+        }
+
         Assert.Equal(HttpStatusCode.BadRequest, (await Send(client, HttpMethod.Post, "/login", id)).StatusCode);
 
         var abandon = await Send(client, HttpMethod.Post, "/abandon", id);
