@@ -1,6 +1,6 @@
 using System.Globalization;
 using SessionBridge;
-using SessionBridge.Legacy.Format.Values;
+using SessionBridge.Legacy.Format;
 using SessionBridge.Sample;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -108,8 +108,8 @@ app.MapPost("/cart/add", (HttpContext context, string? sku, int? quantity, decim
 app.MapGet("/cart", (HttpContext context) => Results.Json(context.GetLegacySession()["Cart"] as Cart ?? new Cart()))
     .WithLegacySession(LegacySessionBehavior.ReadOnly);
 
-app.MapGet("/session", (HttpContext context, LegacyValueSerializer serializer) =>
-    Results.Text(SessionItemsJson.Write(context.GetLegacySession(), serializer), "application/json"))
+app.MapGet("/session", (HttpContext context, LegacySessionFormat format) =>
+    Results.Text(SessionItemsJson.Write(context.GetLegacySession(), format.Values!), "application/json"))
     .WithLegacySession(LegacySessionBehavior.ReadOnly);
 
 app.Run();

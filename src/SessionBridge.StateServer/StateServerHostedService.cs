@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.StateServer;
 using SessionBridge.Legacy.Stores.Redis;
 
@@ -21,6 +22,7 @@ internal sealed class StateServerHostedService : IHostedService, IAsyncDisposabl
         _logger = loggers.CreateLogger<StateServerHostedService>();
         if (settings.UsesRedis)
         {
+            var format = new LegacySessionFormat(compressionEnabled: settings.CompressionEnabled);
             var storeLogger = loggers.CreateLogger<RedisSessionStore>();
             _backend = new StoreStateServerBackend(
                 application => new RedisSessionStore(
@@ -31,9 +33,10 @@ internal sealed class StateServerHostedService : IHostedService, IAsyncDisposabl
                         ExecutionTimeout = settings.RedisLockTimeout,
                     },
                     storeLogger,
-                    time),
+                    time,
+                    format),
                 settings.RedisApplicationName,
-                settings.CompressionEnabled,
+                format,
                 time);
             _storage = "redis (items survive restarts)";
         }

@@ -38,20 +38,20 @@ internal sealed class StoreStateServerBackend : IStateServerBackend
 
     private readonly Func<string, ILegacySessionStore> _createStore;
     private readonly string? _applicationName;
-    private readonly bool _compressed;
+    private readonly LegacySessionFormat _format;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Lazy<ILegacySessionStore>> _stores = new(StringComparer.Ordinal);
 
     /// <param name="createStore">Creates the store of one application name.</param>
     /// <param name="applicationName">When set, every application uses this store name instead of its own id.</param>
-    /// <param name="compressed">Whether the clients send compressed blobs (the legacy <c>compressionEnabled</c>).</param>
+    /// <param name="format">How the clients encode sessions (the legacy <c>compressionEnabled</c> included).</param>
     /// <param name="time">The clock for <c>LockDate</c>.</param>
-    public StoreStateServerBackend(Func<string, ILegacySessionStore> createStore, string? applicationName, bool compressed, TimeProvider time)
+    public StoreStateServerBackend(Func<string, ILegacySessionStore> createStore, string? applicationName, LegacySessionFormat format, TimeProvider time)
     {
         _time = time;
         _createStore = createStore;
         _applicationName = string.IsNullOrWhiteSpace(applicationName) ? null : applicationName;
-        _compressed = compressed;
+        _format = format;
     }
 
     public int? Count => null;
@@ -204,7 +204,7 @@ internal sealed class StoreStateServerBackend : IStateServerBackend
                         Timeout = result.Data!.Timeout,
                         ActionFlags = (result.Actions & SessionStateActions.InitializeItem) != 0,
                         LockCookie = exclusive && result.LockId is { } lockId ? Cookie(lockId) : null,
-                        Body = SessionStateSerializer.Serialize(result.Data, _compressed),
+                        Body = _format.Serialize(result.Data),
                     },
                 };
         }
@@ -243,11 +243,11 @@ internal sealed class StoreStateServerBackend : IStateServerBackend
         SessionStateData data;
         try
         {
-            data = SessionStateSerializer.Deserialize(request.Body, _compressed);
+            data = _format.Deserialize(request.Body);
         }
         catch (LegacySessionFormatException ex)
         {
-            return StateServerResponse.BadRequest("The body is not a System.Web session blob" + (_compressed ? " (compressed, as StateServer:CompressionEnabled says)" : string.Empty) + ": " + ex.Message);
+            return StateServerResponse.BadRequest("The body is not a System.Web session blob" + (_format.CompressionEnabled ? " (compressed, as StateServer:CompressionEnabled says)" : string.Empty) + ": " + ex.Message);
         }
 
         data.Timeout = storeTimeout;

@@ -83,6 +83,13 @@ public sealed class LegacySessionOptions
     /// </summary>
     public string? Store { get; set; }
 
+    /// <summary>
+    /// Whether session blobs are compressed, as the legacy <c>&lt;sessionState compressionEnabled="true"&gt;</c>: it
+    /// must match the legacy application's setting. Applies to every store that keeps the whole blob (state server,
+    /// SQL Server, in-memory, distributed cache). Default <see langword="false"/>.
+    /// </summary>
+    public bool CompressionEnabled { get; set; }
+
     /// <summary>How long one store operation may take before it counts as a store failure. Default 15 seconds.</summary>
     public TimeSpan StoreTimeout { get; set; } = LegacySessionDefaults.StoreTimeout;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SessionBridge;
+using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
 using SessionBridge.Legacy.Stores.DistributedCache;
 using SessionBridge.Legacy.Stores.InMemory;
@@ -53,7 +54,8 @@ public static class LegacySessionBuilderExtensions
             services.GetRequiredService<ISessionLockProvider>(),
             services.GetRequiredService<IOptions<DistributedCacheSessionStoreOptions>>().Value,
             services.GetRequiredService<IOptions<LegacySessionOptions>>().Value.ExecutionTimeout,
-            services.GetService<TimeProvider>()));
+            services.GetService<TimeProvider>(),
+            services.GetRequiredService<LegacySessionFormat>()));
     }
 
     /// <summary>
@@ -71,13 +73,9 @@ public static class LegacySessionBuilderExtensions
         return builder;
     }
 
-    internal static ILegacySessionStore CreateInMemoryStore(IServiceProvider services)
-    {
-        var options = services.GetRequiredService<IOptions<LegacySessionOptions>>().Value;
-        return new InMemorySessionStore(
-            services.GetRequiredService<IOptions<InMemorySessionStoreOptions>>().Value,
-            options.ExecutionTimeout,
-            services.GetService<TimeProvider>() ?? TimeProvider.System,
-            SessionBridge.Middleware.SessionIds.Dialect(options.LegacyPlatform));
-    }
+    internal static ILegacySessionStore CreateInMemoryStore(IServiceProvider services) => new InMemorySessionStore(
+        services.GetRequiredService<IOptions<InMemorySessionStoreOptions>>().Value,
+        services.GetRequiredService<IOptions<LegacySessionOptions>>().Value.ExecutionTimeout,
+        services.GetService<TimeProvider>() ?? TimeProvider.System,
+        services.GetRequiredService<LegacySessionFormat>());
 }

@@ -47,7 +47,8 @@ public static class LegacySessionRedisBuilderExtensions
         return builder.AddStore(LegacySessionDefaults.RedisStoreName, static services => new RedisSessionStore(
             services.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value,
             services.GetService<ILoggerFactory>()?.CreateLogger("SessionBridge.Redis"),
-            services.GetService<TimeProvider>()));
+            services.GetService<TimeProvider>(),
+            services.GetRequiredService<SessionBridge.Legacy.Format.LegacySessionFormat>()));
     }
 
     /// <summary>

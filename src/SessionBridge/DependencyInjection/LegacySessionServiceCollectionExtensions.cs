@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using SessionBridge;
 using SessionBridge.Diagnostics;
 using SessionBridge.Hosting;
+using SessionBridge.Legacy.Format;
+using SessionBridge.Legacy.Format.Values;
 using SessionBridge.Legacy.Stores.InMemory;
 using SessionBridge.Locking;
 using SessionBridge.Middleware;
@@ -60,8 +62,14 @@ public static class LegacySessionServiceCollectionExtensions
         services.TryAddSingleton<SessionLockCoordinator>();
         services.TryAddSingleton<LegacySessionStoreResolver>();
         services.TryAddSingleton<ISessionValueConverter, PassThroughSessionValueConverter>();
-        services.TryAddSingleton(sp => new SessionBridge.Legacy.Format.Values.LegacyValueSerializer(
-            sp.GetRequiredService<IOptions<LegacySessionOptions>>().Value.Types));
+        services.TryAddSingleton(static sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<LegacySessionOptions>>().Value;
+            return new LegacySessionFormat(
+                new LegacyValueSerializer(options.Types),
+                options.CompressionEnabled,
+                dialect: SessionIds.Dialect(options.LegacyPlatform));
+        });
         services.TryAddSingleton<StoreInvoker>();
         services.TryAddSingleton<LegacySessionMiddleware>();
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
 using SessionBridge.Legacy.Stores.StateServer;
 
@@ -16,5 +17,6 @@ internal static class StateServerStoreSetup
     public static ILegacySessionStore Create(IServiceProvider services) => new StateServerSessionStore(
         services.GetRequiredService<IOptions<StateServerStoreOptions>>().Value,
         services.GetService<TimeProvider>(),
-        services.GetService<ILoggerFactory>()?.CreateLogger<StateServerSessionStore>());
+        services.GetService<ILoggerFactory>()?.CreateLogger<StateServerSessionStore>(),
+        services.GetRequiredService<LegacySessionFormat>());
 }

@@ -22,7 +22,7 @@ internal sealed class LegacySessionMiddleware(
     StoreInvoker store,
     SessionLockCoordinator coordinator,
     ISessionValueConverter converter,
-    Legacy.Format.Values.LegacyValueSerializer valueSerializer,
+    LegacySessionFormat format,
     SessionBridgeMetrics metrics,
     TimeProvider timeProvider,
     ILogger<LegacySessionMiddleware> logger) : IMiddleware
@@ -80,7 +80,6 @@ internal sealed class LegacySessionMiddleware(
 
         activity?.SetTag("sessionbridge.new", acquired.IsNew);
         // Type-20 values read and write through the application's type map (LegacySessionOptions.Types).
-        acquired.Data.Items.ValueSerializer ??= valueSerializer;
         var state = new LegacySessionState(acquired.Id, acquired.Data, acquired.IsNew, !exclusive, converter);
         var feature = new LegacySessionFeature(state, new LegacySessionView(state, _options.SessionKeys));
         var previousSessionFeature = context.Features.Get<ISessionFeature>();
@@ -274,7 +273,7 @@ internal sealed class LegacySessionMiddleware(
 
                         if (!exclusive || createdUninitialized)
                         {
-                            return new AcquiredSession(presentedId, new SessionStateData(_options.Timeout), null, IsNew: true, InStore: false, Minted: false, 0);
+                            return new AcquiredSession(presentedId, format.CreateEmpty(_options.Timeout), null, IsNew: true, InStore: false, Minted: false, 0);
                         }
 
                         // SessionStateModule.GetSessionStateItem (DevDiv 146875): an unknown presented ID is reused.
@@ -322,7 +321,7 @@ internal sealed class LegacySessionMiddleware(
     }
 
     private AcquiredSession NewMinted() =>
-        new(SessionIds.Create(_options.LegacyPlatform), new SessionStateData(_options.Timeout), null, IsNew: true, InStore: false, Minted: true, 0);
+        new(SessionIds.Create(_options.LegacyPlatform), format.CreateEmpty(_options.Timeout), null, IsNew: true, InStore: false, Minted: true, 0);
 
     private async Task WaitForReleaseAsync(Task released, string sessionId, TimeSpan delay, CancellationToken cancellationToken)
     {

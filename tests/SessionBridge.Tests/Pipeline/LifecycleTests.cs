@@ -107,6 +107,8 @@ public sealed class LifecycleTests
 
         Assert.Equal("2", await (await app.PostAsync("/inc", id)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
-        Assert.Equal(opaque, (await Sessions.ReadAsync(app.Store, id))!.Items["Legacy.Cart"]);
+        var stored = (await Sessions.ReadAsync(app.Store, id))!.Items;
+        stored.ValueSerializer = null; // the raw value, as the store holds it
+        Assert.Equal(opaque, stored["Legacy.Cart"]);
     }
 }

@@ -24,6 +24,7 @@ public sealed class DistributedCacheSessionStore : ILegacySessionStore, ISession
     private readonly string _prefix;
     private readonly TimeSpan _lockTimeout;
     private readonly TimeProvider _timeProvider;
+    private readonly LegacySessionFormat _format;
 
     /// <summary>Creates the store.</summary>
     /// <param name="cache">The cache that holds the sessions.</param>
@@ -31,8 +32,10 @@ public sealed class DistributedCacheSessionStore : ILegacySessionStore, ISession
     /// <param name="options">The options.</param>
     /// <param name="defaultLockTimeout">The lock lifetime when <see cref="DistributedCacheSessionStoreOptions.LockTimeout"/> is not set.</param>
     /// <param name="timeProvider">The clock for waiting; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    public DistributedCacheSessionStore(IDistributedCache cache, ISessionLockProvider locks, DistributedCacheSessionStoreOptions? options = null, TimeSpan? defaultLockTimeout = null, TimeProvider? timeProvider = null)
+    /// <param name="format">How sessions are encoded; <see cref="LegacySessionFormat.Default"/> when <see langword="null"/>.</param>
+    public DistributedCacheSessionStore(IDistributedCache cache, ISessionLockProvider locks, DistributedCacheSessionStoreOptions? options = null, TimeSpan? defaultLockTimeout = null, TimeProvider? timeProvider = null, LegacySessionFormat? format = null)
     {
+        _format = format ?? LegacySessionFormat.Default;
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(locks);
         options ??= new DistributedCacheSessionStoreOptions();
@@ -80,7 +83,7 @@ public sealed class DistributedCacheSessionStore : ILegacySessionStore, ISession
                 return SessionStoreResult.NotFound;
             }
 
-            var data = SessionStateSerializer.Deserialize(stored.AsMemory(1));
+            var data = _format.Deserialize(stored.AsMemory(1));
             var actions = SessionStateActions.None;
             if ((stored[0] & UninitializedFlag) != 0)
             {
@@ -108,9 +111,7 @@ public sealed class DistributedCacheSessionStore : ILegacySessionStore, ISession
             return false;
         }
 
-        var blob = new byte[1 + SessionStateSerializer.GetSerializedLength(data)];
-        var writer = new FixedBufferWriter(blob, 1);
-        SessionStateSerializer.Serialize(data, writer);
+        var blob = Prefixed(_format.Serialize(data), 0);
         await Guard(_cache.SetAsync(Key(sessionId), blob, EntryOptions(data.Timeout), cancellationToken)).ConfigureAwait(false);
         if (lockId is not null)
         {
@@ -158,10 +159,7 @@ public sealed class DistributedCacheSessionStore : ILegacySessionStore, ISession
             return;
         }
 
-        var empty = SessionStateSerializer.Serialize(new SessionStateData(timeoutMinutes));
-        var stored = new byte[1 + empty.Length];
-        stored[0] = UninitializedFlag;
-        empty.CopyTo(stored, 1);
+        var stored = Prefixed(_format.Serialize(_format.CreateEmpty(timeoutMinutes)), UninitializedFlag);
         await Guard(_cache.SetAsync(Key(sessionId), stored, EntryOptions(timeoutMinutes), cancellationToken)).ConfigureAwait(false);
     }
 
@@ -230,14 +228,12 @@ public sealed class DistributedCacheSessionStore : ILegacySessionStore, ISession
     private static bool IsStoreFailure(Exception ex) =>
         ex is not (OperationCanceledException or SessionStoreUnavailableException or LegacySessionFormatException or ArgumentException);
 
-    private sealed class FixedBufferWriter(byte[] buffer, int start) : System.Buffers.IBufferWriter<byte>
+    /// <summary>The stored form: one flag byte (1 = uninitialized item) before the blob.</summary>
+    private static byte[] Prefixed(byte[] blob, byte flag)
     {
-        private int _position = start;
-
-        public void Advance(int count) => _position += count;
-
-        public Memory<byte> GetMemory(int sizeHint = 0) => buffer.AsMemory(_position);
-
-        public Span<byte> GetSpan(int sizeHint = 0) => buffer.AsSpan(_position);
+        var stored = new byte[1 + blob.Length];
+        stored[0] = flag;
+        blob.CopyTo(stored, 1);
+        return stored;
     }
 }

@@ -36,6 +36,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
     private readonly RedisSessionStoreOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
+    private readonly LegacySessionFormat _format;
     private readonly ResiliencePipeline _readPipeline;
     private readonly ResiliencePipeline _writePipeline;
     private readonly LockReleaseWaiters _waiters;
@@ -56,10 +57,12 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
     /// <param name="options">The options; validated here.</param>
     /// <param name="logger">Where to log, or <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for lock values and timeouts; <see cref="TimeProvider.System"/> by default.</param>
+    /// <param name="format">How item values are encoded; <see cref="LegacySessionFormat.Default"/> when <see langword="null"/>.</param>
     /// <exception cref="InvalidOperationException">The options are invalid; the message says what to set.</exception>
-    public RedisSessionStore(RedisSessionStoreOptions options, ILogger? logger = null, TimeProvider? timeProvider = null)
+    public RedisSessionStore(RedisSessionStoreOptions options, ILogger? logger = null, TimeProvider? timeProvider = null, LegacySessionFormat? format = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _format = format ?? LegacySessionFormat.Default;
         options.Validate();
         _options = options;
         _logger = logger ?? NullLogger.Instance;
@@ -150,7 +153,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
         {
             script = _v5 ? RedisScripts.InsertV5 : RedisScripts.InsertV2To4;
             args = _v5
-                ? [timeoutSeconds, 0, SessionStateSerializer.SerializeItems(data.Items)]
+                ? [timeoutSeconds, 0, _format.SerializeItems(data.Items)]
                 : [timeoutSeconds, 0, .. RedisHashItemCodec.Write(data.Items)];
             await ExecuteAsync(_writePipeline, "SetAndReleaseItemExclusive", sessionId, keys.DataTimeout, script, args, cancellationToken).ConfigureAwait(false);
             return true;
@@ -159,7 +162,7 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
         RedisValue lockValue = lockId ?? string.Empty;
         script = _v5 ? RedisScripts.SetAndReleaseV5 : RedisScripts.SetAndReleaseV2To4;
         args = _v5
-            ? [lockValue, timeoutSeconds, _channelName, sessionId, SessionStateSerializer.SerializeItems(data.Items)]
+            ? [lockValue, timeoutSeconds, _channelName, sessionId, _format.SerializeItems(data.Items)]
             : [lockValue, timeoutSeconds, _channelName, sessionId, .. RedisHashItemCodec.Write(data.Items)];
         var written = await ExecuteAsync(_writePipeline, "SetAndReleaseItemExclusive", sessionId, keys.ForReleases, script, args, cancellationToken).ConfigureAwait(false);
         return (long)written! == 1;
@@ -259,7 +262,8 @@ public sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLoc
         SessionStateItemCollection items;
         try
         {
-            items = _v5 ? SessionStateSerializer.DeserializeItems((byte[])data!) : RedisHashItemCodec.Read((RedisResult[])data!);
+            items = _v5 ? _format.DeserializeItems((byte[])data!) : RedisHashItemCodec.Read((RedisResult[])data!);
+            items.ValueSerializer = _format.Values;
         }
         catch (LegacySessionFormatException ex)
         {

@@ -30,6 +30,7 @@ public sealed class StateServerSessionStore : ILegacySessionStore, IDisposable
 
     private readonly StateServerStoreOptions _options;
     private readonly TimeProvider _time;
+    private readonly LegacySessionFormat _format;
     private readonly ILogger _logger;
     private readonly string _uriBase;
     private readonly ConcurrentDictionary<string, StateServerPartition> _partitions = new(StringComparer.OrdinalIgnoreCase);
@@ -42,8 +43,10 @@ public sealed class StateServerSessionStore : ILegacySessionStore, IDisposable
     /// Where to log failed exchanges (event 221) and the circuit breaker opening (222) and closing (223) per state
     /// server, or <see langword="null"/>.
     /// </param>
-    public StateServerSessionStore(StateServerStoreOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+    /// <param name="format">How sessions are encoded (compression included); <see cref="LegacySessionFormat.Default"/> when <see langword="null"/>.</param>
+    public StateServerSessionStore(StateServerStoreOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, LegacySessionFormat? format = null)
     {
+        _format = format ?? LegacySessionFormat.Default;
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.ApplicationId))
         {
@@ -76,7 +79,7 @@ public sealed class StateServerSessionStore : ILegacySessionStore, IDisposable
         switch (response.Status)
         {
             case 200 when response.Body.Length > 0:
-                var data = SessionStateSerializer.Deserialize(response.Body, _options.CompressionEnabled);
+                var data = _format.Deserialize(response.Body);
                 var lockId = exclusive && response.LockCookie is { } cookie ? cookie.ToString(CultureInfo.InvariantCulture) : null;
                 return SessionStoreResult.Found(data, lockId, response.ActionFlags ? SessionStateActions.InitializeItem : SessionStateActions.None);
             case 423:
@@ -93,7 +96,7 @@ public sealed class StateServerSessionStore : ILegacySessionStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         var (partition, target) = Route(sessionId);
-        var blob = SessionStateSerializer.Serialize(data, _options.CompressionEnabled);
+        var blob = _format.Serialize(data);
         var cookie = lockId is null ? 0 : ParseLockId(lockId);
         var request = StateServerRequestWriter.Put(target, partition.Endpoint.HostHeader, blob, data.Timeout, cookie, extraFlags: 0);
         var response = await partition.ExchangeAsync(request, cancellationToken).ConfigureAwait(false);
@@ -144,7 +147,7 @@ public sealed class StateServerSessionStore : ILegacySessionStore, IDisposable
     public async ValueTask CreateUninitializedItemAsync(string sessionId, int timeoutMinutes, CancellationToken cancellationToken)
     {
         var (partition, target) = Route(sessionId);
-        var blob = SessionStateSerializer.Serialize(new SessionStateData(timeoutMinutes), _options.CompressionEnabled);
+        var blob = _format.Serialize(_format.CreateEmpty(timeoutMinutes));
         var request = StateServerRequestWriter.Put(target, partition.Endpoint.HostHeader, blob, timeoutMinutes, lockCookie: 0, extraFlags: 1);
         var response = await partition.ExchangeAsync(request, cancellationToken).ConfigureAwait(false);
         if (response.Status == 400)

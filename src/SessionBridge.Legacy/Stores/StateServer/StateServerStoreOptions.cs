@@ -9,7 +9,7 @@ namespace SessionBridge.Legacy.Stores.StateServer;
 /// <remarks>
 /// The legacy web.config's <c>&lt;sessionState mode="StateServer" stateConnectionString="tcpip=host:42424"
 /// stateNetworkTimeout="10" compressionEnabled="false"&gt;</c> maps to <see cref="ConnectionString"/>,
-/// <see cref="NetworkTimeout"/> and <see cref="CompressionEnabled"/>. <see cref="ApplicationId"/> must be the legacy
+/// <see cref="NetworkTimeout"/>. <see cref="ApplicationId"/> must be the legacy
 /// application's <c>HttpRuntime.AppDomainAppId</c> (e.g. <c>/LM/W3SVC/1/ROOT/MyApp</c>, case-sensitive), or the two
 /// applications read different items.
 /// </remarks>
@@ -44,9 +44,6 @@ public sealed class StateServerStoreOptions
 
     /// <summary>The legacy <c>stateNetworkTimeout</c>: the most one exchange (connect, send, answer) may take. Default 10 s.</summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>The legacy <c>compressionEnabled</c>.</summary>
-    public bool CompressionEnabled { get; set; }
 
     /// <summary>The largest answer body accepted (bytes). Default 16 MiB.</summary>
     public int MaxResponseBodyBytes { get; set; } = StateServerLimits.DefaultMaxBodyLength;
