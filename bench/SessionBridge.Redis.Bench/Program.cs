@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
-using SessionBridge.Legacy.Stores.Redis;
+using SessionBridge.Redis;
 using SessionBridge.Redis.Bench;
 using StackExchange.Redis;
 

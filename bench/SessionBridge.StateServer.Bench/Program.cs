@@ -5,8 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using SessionBridge.Legacy.Format;
-using SessionBridge.Legacy.StateServer;
-using SessionBridge.Legacy.Stores.StateServer;
+using SessionBridge.StateServer.Client;
 
 // Load harness: our state server (a separate process, as deployed) under a PUT/GET/acquire/release mix.
 // Each cycle on one session: GET acquire, PUT (write + release), GET, GET acquire, GET release.

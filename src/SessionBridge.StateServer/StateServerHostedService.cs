@@ -2,8 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionBridge.Legacy.Format;
-using SessionBridge.Legacy.StateServer;
-using SessionBridge.Legacy.Stores.Redis;
+using SessionBridge.Redis;
 
 namespace SessionBridge.StateServer;
 

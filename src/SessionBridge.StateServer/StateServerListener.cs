@@ -5,8 +5,8 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using SessionBridge.Legacy.Format;
-using SessionBridge.Legacy.StateServer;
 using SessionBridge.Legacy.Stores;
+using SessionBridge.StateServer.Client;
 
 namespace SessionBridge.StateServer;
 

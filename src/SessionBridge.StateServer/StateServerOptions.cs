@@ -1,4 +1,4 @@
-using SessionBridge.Legacy.StateServer;
+using SessionBridge.StateServer.Client;
 
 namespace SessionBridge.StateServer;
 

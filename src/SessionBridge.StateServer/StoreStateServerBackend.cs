@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using SessionBridge.Legacy.Format;
-using SessionBridge.Legacy.StateServer;
 using SessionBridge.Legacy.Stores;
+using SessionBridge.StateServer.Client;
 
 namespace SessionBridge.StateServer;
 
 /// <summary>
-/// Serves the state server protocol from a SessionBridge store (e.g. <see cref="Legacy.Stores.Redis.RedisSessionStore"/>),
+/// Serves the state server protocol from a SessionBridge store (e.g. <see cref="SessionBridge.Redis.RedisSessionStore"/>),
 /// so items outlive the process and Core applications on the same store see the same sessions.
 /// </summary>
 /// <remarks>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SessionBridge.Legacy.Format;
-using SessionBridge.Legacy.Stores.Redis;
+using SessionBridge.Redis;
 using StackExchange.Redis;
 
 namespace SessionBridge.Tool;

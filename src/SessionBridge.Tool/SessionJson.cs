@@ -254,7 +254,7 @@ internal static class SessionJson
                 var type = e.GetType();
                 return new JsonObject
                 {
-                    ["enumType"] = type == typeof(SessionBridge.Legacy.Stores.SessionStateActions)
+                    ["enumType"] = type == typeof(SessionBridge.Legacy.Format.SessionStateActions)
                         ? "System.Web.SessionState.SessionStateActions"
                         : map.GetLegacyTypeName(type) ?? type.FullName,
                     ["name"] = Enum.GetName(type, e),

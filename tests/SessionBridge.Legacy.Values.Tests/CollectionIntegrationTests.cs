@@ -53,8 +53,8 @@ public sealed class CollectionIntegrationTests
         var vector = Vector("redis-v5-uninitialized-item-collection");
         var bytes = Convert.FromHexString((string)vector["blobHex"]!);
         var items = SessionStateSerializer.DeserializeItems(bytes, new LegacyValueSerializer(new LegacyTypeMap()));
-        Assert.Equal(Stores.SessionStateActions.InitializeItem, items["SessionStateActions"]);
-        items["SessionStateActions"] = Stores.SessionStateActions.InitializeItem;
+        Assert.Equal(Format.SessionStateActions.InitializeItem, items["SessionStateActions"]);
+        items["SessionStateActions"] = Format.SessionStateActions.InitializeItem;
         Assert.Equal(bytes, SessionStateSerializer.SerializeItems(items));
     }
 

@@ -61,6 +61,6 @@ public static class Oracle
     private sealed class SystemWebBinder : SerializationBinder
     {
         public override Type? BindToType(string assemblyName, string typeName) =>
-            typeName == "System.Web.SessionState.SessionStateActions" ? typeof(Stores.SessionStateActions) : null;
+            typeName == "System.Web.SessionState.SessionStateActions" ? typeof(Format.SessionStateActions) : null;
     }
 }

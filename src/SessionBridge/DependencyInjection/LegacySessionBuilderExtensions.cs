@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using SessionBridge;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
-using SessionBridge.Legacy.Stores.DistributedCache;
+using SessionBridge.DistributedCache;
 using SessionBridge.Legacy.Stores.InMemory;
 
 namespace Microsoft.Extensions.DependencyInjection;

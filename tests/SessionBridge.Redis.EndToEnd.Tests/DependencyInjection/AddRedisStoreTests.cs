@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using SessionBridge.Legacy.Stores.Redis;
 using SessionBridge.Redis.EndToEnd.Tests.Infrastructure;
 
 namespace SessionBridge.Redis.EndToEnd.Tests.DependencyInjection;

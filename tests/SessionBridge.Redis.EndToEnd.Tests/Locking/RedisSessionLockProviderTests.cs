@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
-using SessionBridge.Legacy.Stores.DistributedCache;
+using SessionBridge.DistributedCache;
 using SessionBridge.Redis.EndToEnd.Tests.Infrastructure;
 
 namespace SessionBridge.Redis.EndToEnd.Tests.Locking;

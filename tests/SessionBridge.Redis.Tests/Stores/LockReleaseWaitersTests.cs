@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using SessionBridge.Legacy.Stores;
 
 namespace SessionBridge.Redis.Tests.Stores;
 

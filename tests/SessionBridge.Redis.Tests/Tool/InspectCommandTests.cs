@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using SessionBridge.Legacy.Format;
-using SessionBridge.Legacy.Stores.Redis;
 using SessionBridge.Redis.Tests.Infrastructure;
 using SessionBridge.Redis.Tests.Stores.Redis;
 using SessionBridge.Tool;

@@ -31,7 +31,7 @@ internal static class SampleOnStateServer
         });
     }
 
-    public static HttpClient Client(WebApplicationFactory<Program> factory) =>
+    public static HttpClient CookieClient(WebApplicationFactory<Program> factory) =>
         factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
 
     public static string? SessionIdFrom(HttpResponseMessage response)

@@ -2,8 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using SessionBridge.Legacy.StateServer;
-using SessionBridge.Legacy.Stores.StateServer;
+using SessionBridge.StateServer.Client;
 using SessionBridge.StateServer.EndToEnd.Tests.Infrastructure;
 
 namespace SessionBridge.StateServer.EndToEnd.Tests.Middleware;

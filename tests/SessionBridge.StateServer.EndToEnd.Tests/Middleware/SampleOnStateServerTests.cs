@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using SessionBridge.Legacy.Stores;
-using SessionBridge.Legacy.Stores.StateServer;
+using SessionBridge.StateServer.Client;
 using SessionBridge.StateServer.EndToEnd.Tests.Infrastructure;
 using static SessionBridge.StateServer.EndToEnd.Tests.Infrastructure.SampleOnStateServer;
 
@@ -16,7 +16,7 @@ public sealed class SampleOnStateServerTests(MemoryStateServerFixture fixture) :
     public async Task HundredConcurrentIncrements_OnOneSession_CountExactlyHundred()
     {
         using var factory = Create(fixture.Server.ConnectionString);
-        using var client = Client(factory);
+        using var client = CookieClient(factory);
         var id = await LoginAsync(client, Token);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => SendAsync(client, HttpMethod.Post, "/counter/increment", id, Token)));
@@ -32,7 +32,7 @@ public sealed class SampleOnStateServerTests(MemoryStateServerFixture fixture) :
     public async Task Increment_WhileSlowHoldsTheLock_WaitsUntilItIsReleased()
     {
         using var factory = Create(fixture.Server.ConnectionString);
-        using var client = Client(factory);
+        using var client = CookieClient(factory);
         using var probe = Probe();
         var id = await LoginAsync(client, Token);
 
@@ -61,7 +61,7 @@ public sealed class SampleOnStateServerTests(MemoryStateServerFixture fixture) :
     public async Task Increment_WhenTheHolderNeverReleases_StealsTheLockAfterExecutionTimeout()
     {
         using var factory = Create(fixture.Server.ConnectionString, new Dictionary<string, string> { ["LegacySession:ExecutionTimeout"] = "00:00:01" });
-        using var client = Client(factory);
+        using var client = CookieClient(factory);
         using var holder = Probe();
         var id = await LoginAsync(client, Token);
 
@@ -84,7 +84,7 @@ public sealed class SampleOnStateServerTests(MemoryStateServerFixture fixture) :
     public async Task UnknownSessionId_IsCreatedUninitialized_ThenWritten()
     {
         using var factory = Create(fixture.Server.ConnectionString);
-        using var client = Client(factory);
+        using var client = CookieClient(factory);
         const string Id = "abcdefghijklmnopqrstu012";
 
         var first = await SendAsync(client, HttpMethod.Post, "/counter/increment", Id, Token);
@@ -98,7 +98,7 @@ public sealed class SampleOnStateServerTests(MemoryStateServerFixture fixture) :
     public async Task UnreachableStateServer_Answers503_WithAClearMessage()
     {
         using var factory = Create("tcpip=127.0.0.1:" + Ports.Free().ToString(CultureInfo.InvariantCulture));
-        using var client = Client(factory);
+        using var client = CookieClient(factory);
 
         var response = await SendAsync(client, HttpMethod.Post, "/counter/increment", "abcdefghijklmnopqrstu012", Token);
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
-using SessionBridge.Legacy.Stores.StateServer;
+using SessionBridge.StateServer.Client;
 using SessionBridge.Redis.Tests.Infrastructure;
 using SessionBridge.StateServer.EndToEnd.Tests.Infrastructure;
 

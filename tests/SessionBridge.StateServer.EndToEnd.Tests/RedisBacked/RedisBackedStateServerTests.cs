@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using SessionBridge.Legacy.Stores;
-using SessionBridge.Legacy.Stores.Redis;
+using SessionBridge.Redis;
 using SessionBridge.Redis.Tests.Infrastructure;
 using SessionBridge.StateServer.EndToEnd.Tests.Infrastructure;
 using static SessionBridge.StateServer.EndToEnd.Tests.Infrastructure.SampleOnStateServer;
@@ -31,7 +31,7 @@ public sealed class RedisBackedStateServerTests
             ["LegacySession:StateServer:NetworkTimeout"] = "00:00:05",
             ["LegacySession:StateServer:BreakDuration"] = "00:00:01",
         });
-        using var client = Client(factory);
+        using var client = CookieClient(factory);
         var ids = new List<string>();
         for (var i = 0; i < Sessions; i++)
         {
@@ -108,7 +108,7 @@ public sealed class RedisBackedStateServerTests
         using var redis = RedisServer.Start();
         using var server = await StateServerProcess.StartAsync("--store", "redis", "--redis", redis.Endpoint);
         using var factory = Create(server.ConnectionString);
-        using var client = Client(factory);
+        using var client = CookieClient(factory);
         var id = await LoginAsync(client, Token);
         for (var i = 0; i < 3; i++)
         {
@@ -136,7 +136,7 @@ public sealed class RedisBackedStateServerTests
         var redis = RedisServer.Start();
         using var server = await StateServerProcess.StartAsync("--store", "redis", "--redis", redis.Endpoint);
         using var factory = Create(server.ConnectionString);
-        using var client = Client(factory);
+        using var client = CookieClient(factory);
         var id = await LoginAsync(client, Token);
         redis.Dispose();
 

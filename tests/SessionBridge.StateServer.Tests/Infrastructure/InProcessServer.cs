@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using SessionBridge.Legacy.StateServer;
 
 namespace SessionBridge.StateServer.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
-using SessionBridge.Legacy.StateServer;
+using SessionBridge.StateServer.Client;
 
 namespace SessionBridge.StateServer.Tests.Infrastructure;
 

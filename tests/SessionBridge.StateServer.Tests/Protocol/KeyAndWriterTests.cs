@@ -1,5 +1,5 @@
 using System.Buffers;
-using SessionBridge.Legacy.StateServer;
+using SessionBridge.StateServer.Client;
 
 namespace SessionBridge.StateServer.Tests.Protocol;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
-using SessionBridge.Legacy.StateServer;
+using SessionBridge.StateServer.Client;
 using SessionBridge.Legacy.Tests.Vectors;
 using SessionBridge.StateServer.Tests.Infrastructure;
 

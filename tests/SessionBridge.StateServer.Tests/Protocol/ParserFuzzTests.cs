@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using SessionBridge.Legacy.StateServer;
+using SessionBridge.StateServer.Client;
 using SessionBridge.StateServer.Tests.Infrastructure;
 
 namespace SessionBridge.StateServer.Tests.Protocol;

@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using SessionBridge.Legacy.StateServer;
+using SessionBridge.StateServer.Client;
 using SessionBridge.StateServer.Tests.Protocol;
 
 namespace SessionBridge.StateServer.Tests.Server;

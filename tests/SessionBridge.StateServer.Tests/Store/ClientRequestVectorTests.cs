@@ -1,8 +1,7 @@
 using System.Buffers;
 using Microsoft.Extensions.Time.Testing;
 using SessionBridge.Legacy.Format;
-using SessionBridge.Legacy.StateServer;
-using SessionBridge.Legacy.Stores.StateServer;
+using SessionBridge.StateServer.Client;
 using SessionBridge.StateServer.Tests.Infrastructure;
 
 namespace SessionBridge.StateServer.Tests.Store;

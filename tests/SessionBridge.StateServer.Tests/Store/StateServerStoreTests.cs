@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
-using SessionBridge.Legacy.Stores.StateServer;
+using SessionBridge.StateServer.Client;
 using SessionBridge.Redis.Tests.Infrastructure;
 using SessionBridge.StateServer.Tests.Infrastructure;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
-using SessionBridge.Legacy.Stores.DistributedCache;
+using SessionBridge.DistributedCache;
 using SessionBridge.Tests.Infrastructure;
 
 namespace SessionBridge.Tests.Stores;

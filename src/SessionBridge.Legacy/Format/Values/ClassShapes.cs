@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
-using SessionBridge.Legacy.Stores;
 
 namespace SessionBridge.Legacy.Format.Values;
 

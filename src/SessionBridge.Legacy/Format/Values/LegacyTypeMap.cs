@@ -25,7 +25,7 @@ namespace SessionBridge.Legacy.Format.Values;
 /// <see cref="Guid"/>, <see cref="TimeSpan"/>, <see cref="DateTimeOffset"/>, <see cref="Nullable{T}"/>, arrays,
 /// <see cref="List{T}"/>, <see cref="Dictionary{TKey, TValue}"/> with the default comparer,
 /// <see cref="System.Collections.Hashtable"/> and <see cref="System.Collections.ArrayList"/> of mapped or built-in
-/// values, and System.Web's <c>SessionStateActions</c> (as <see cref="Stores.SessionStateActions"/>).
+/// values, and System.Web's <c>SessionStateActions</c> (as <see cref="SessionStateActions"/>).
 /// </para>
 /// <para>Configure the map at startup; it must not change once a <see cref="LegacyValueSerializer"/> uses it.</para>
 /// </remarks>

@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection.Metadata;
-using SessionBridge.Legacy.Stores;
 
 namespace SessionBridge.Legacy.Format.Values;
 

@@ -2,7 +2,6 @@ using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 using System.Formats.Nrbf;
 using System.Runtime.CompilerServices;
-using SessionBridge.Legacy.Stores;
 
 namespace SessionBridge.Legacy.Format.Values;
 

@@ -19,7 +19,7 @@ namespace SessionBridge.Legacy.Stores.InMemory;
 /// released by another component that shares this instance.
 /// </para>
 /// </remarks>
-public sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockReleaseNotifier, IDisposable
+internal sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockReleaseNotifier, IDisposable
 {
     private readonly Dictionary<string, Entry> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskCompletionSource> _releaseSignals = new(StringComparer.Ordinal);

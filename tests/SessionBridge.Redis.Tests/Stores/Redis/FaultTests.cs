@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
-using SessionBridge.Legacy.Stores.Redis;
 using SessionBridge.Redis.Tests.Infrastructure;
 using StackExchange.Redis;
 

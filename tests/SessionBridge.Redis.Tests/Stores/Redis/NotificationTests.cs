@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
-using SessionBridge.Legacy.Stores.Redis;
 using SessionBridge.Redis.Tests.Infrastructure;
 using StackExchange.Redis;
 using static SessionBridge.Redis.Tests.Stores.Redis.StoreFactory;

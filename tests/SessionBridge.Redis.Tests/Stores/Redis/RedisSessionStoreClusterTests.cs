@@ -11,9 +11,9 @@ public sealed class RedisSessionStoreClusterTests(RedisClusterFixture cluster) :
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData(Legacy.Stores.Redis.RedisKeyLayout.V5)]
-    [InlineData(Legacy.Stores.Redis.RedisKeyLayout.V2To4)]
-    public async Task EveryOperation_WorksOnSessionsSpreadOverAllMasters(Legacy.Stores.Redis.RedisKeyLayout layout)
+    [InlineData(SessionBridge.Redis.RedisKeyLayout.V5)]
+    [InlineData(SessionBridge.Redis.RedisKeyLayout.V2To4)]
+    public async Task EveryOperation_WorksOnSessionsSpreadOverAllMasters(SessionBridge.Redis.RedisKeyLayout layout)
     {
         await using var store = StoreFactory.Create(cluster.Configuration, o => o.KeyLayout = layout);
         using var admin = await ConnectionMultiplexer.ConnectAsync(cluster.Configuration);

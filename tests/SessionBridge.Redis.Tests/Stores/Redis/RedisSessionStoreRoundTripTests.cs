@@ -105,9 +105,9 @@ public sealed class RedisSessionStoreRoundTripTests(RedisServerFixture fixture, 
     }
 
     /// <summary>Disposes the store asynchronously at the end of a test.</summary>
-    private sealed class RedisSessionStoreHandle(Legacy.Stores.Redis.RedisSessionStore store) : IAsyncDisposable
+    private sealed class RedisSessionStoreHandle(SessionBridge.Redis.RedisSessionStore store) : IAsyncDisposable
     {
-        public Legacy.Stores.Redis.RedisSessionStore Store { get; } = store;
+        public SessionBridge.Redis.RedisSessionStore Store { get; } = store;
 
         public ValueTask DisposeAsync() => Store.DisposeAsync();
     }

@@ -26,7 +26,7 @@ public sealed class RedisSessionStoreScriptTests(RedisServerFixture fixture) : I
         return new SessionStateData(timeout, collection);
     }
 
-    private async Task<string> NewSessionAsync(Legacy.Stores.Redis.RedisSessionStore store, int timeout = 20, params (string Key, object? Value)[] items)
+    private async Task<string> NewSessionAsync(SessionBridge.Redis.RedisSessionStore store, int timeout = 20, params (string Key, object? Value)[] items)
     {
         var id = SessionId.Create();
         Assert.True(await store.SetAndReleaseItemExclusiveAsync(id, Data(timeout, items), null, newItem: true, Ct));

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using SessionBridge.Legacy.Format;
-using SessionBridge.Legacy.Stores.Redis;
 
 namespace SessionBridge.Redis.Tests.Stores.Redis;
 

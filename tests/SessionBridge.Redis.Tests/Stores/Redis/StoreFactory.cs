@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SessionBridge.Legacy.Stores.Redis;
 using SessionBridge.Redis.Tests.Infrastructure;
 
 namespace SessionBridge.Redis.Tests.Stores.Redis;

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionBridge;
+using SessionBridge.DistributedCache;
+using SessionBridge.Hosting;
+using SessionBridge.Redis;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the Redis session store and the Redis lock provider to the builder <c>AddLegacySession</c> returns.</summary>
+public static class LegacySessionRedisBuilderExtensions
+{
+    /// <summary>
+    /// Uses Redis in the exact key layout and lock protocol of Microsoft.Web.RedisSessionStateProvider, so an unchanged
+    /// legacy ASP.NET application on that provider shares its sessions. Selected by <c>LegacySession:Store = Redis</c>,
+    /// or by being the store added last.
+    /// </summary>
+    /// <remarks>
+    /// The options are bound from the configuration section <c>LegacySession:Redis</c> (<c>Configuration</c>,
+    /// <c>KeyLayout</c>, <c>ExecutionTimeout</c>, <c>LockTimeZone</c>, <c>OperationTimeout</c>, …) and
+    /// <c>LegacySession:ApplicationName</c>, then <paramref name="configure"/> runs. Unless set there, the lock's time to
+    /// live is <see cref="LegacySessionOptions.ExecutionTimeout"/> (rounded up to whole seconds) and the fallback session
+    /// timeout is <see cref="LegacySessionOptions.Timeout"/>. The options are validated when the application starts if
+    /// the Redis store is the one in use; the store is disposed with the application.
+    /// </remarks>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Configures the store after configuration binding.</param>
+    /// <returns>The builder.</returns>
+    public static ILegacySessionBuilder AddRedisStore(this ILegacySessionBuilder builder, Action<RedisSessionStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<RedisSessionStoreOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<RedisSessionStoreOptions>, RedisSessionStoreOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisSessionStoreOptions>, RedisSessionStoreOptionsValidator>());
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        if (services.Any(d => d.ImplementationInstance is LegacySessionStoreRegistration { Name: LegacySessionDefaults.RedisStoreName }))
+        {
+            return builder;
+        }
+
+        return builder.AddStore(LegacySessionDefaults.RedisStoreName, static services => new RedisSessionStore(
+            services.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value,
+            services.GetService<ILoggerFactory>()?.CreateLogger("SessionBridge.Redis"),
+            services.GetService<TimeProvider>(),
+            services.GetRequiredService<SessionBridge.Legacy.Format.LegacySessionFormat>()));
+    }
+
+    /// <summary>
+    /// Makes the <c>DistributedCache</c> store (<c>.AddDistributedCacheStore()</c>) lock sessions in Redis, so several
+    /// processes sharing sessions through an <c>IDistributedCache</c> never lose an update. Locks live for
+    /// <see cref="LegacySessionOptions.ExecutionTimeout"/> (or the store's <c>LockTimeout</c>) and are released only by
+    /// their owner.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configuration">A StackExchange.Redis configuration string, e.g. <c>localhost:6379</c>.</param>
+    /// <param name="keyPrefix">The prefix of the lock keys; <c>SessionBridge:Lock:</c> by default.</param>
+    /// <returns>The builder.</returns>
+    public static ILegacySessionBuilder AddRedisLockProvider(this ILegacySessionBuilder builder, string configuration, string? keyPrefix = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISessionLockProvider>(services =>
+            RedisSessionLockProvider.Connect(configuration, keyPrefix, services.GetService<TimeProvider>())));
+        return builder;
+    }
+}
