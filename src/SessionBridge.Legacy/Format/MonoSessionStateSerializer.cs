@@ -310,6 +310,18 @@ public static class MonoSessionStateSerializer
     /// </summary>
     private static int GetNrbfLength(ReadOnlyMemory<byte> rest, int codePosition)
     {
+        // Mono's Guid and TimeSpan streams are fixed records of primitives: their end is known without a decoder.
+        var span = rest.Span;
+        if (FixedLength(span, s_guidPrefix, 16) is > 0 and var guid)
+        {
+            return guid;
+        }
+
+        if (FixedLength(span, s_timeSpanPrefix, 8) is > 0 and var timeSpan)
+        {
+            return timeSpan;
+        }
+
         using var stream = new ReadOnlyMemoryStream(rest);
         try
         {
@@ -326,6 +338,12 @@ public static class MonoSessionStateSerializer
 
         return (int)stream.Position;
     }
+
+    /// <summary>The length of a stream made of <paramref name="prefix"/>, <paramref name="payload"/> bytes and MessageEnd, or 0.</summary>
+    private static int FixedLength(ReadOnlySpan<byte> stream, byte[] prefix, int payload) =>
+        stream.Length > prefix.Length + payload && stream[prefix.Length + payload] == 0x0B && stream.StartsWith(prefix)
+            ? prefix.Length + payload + 1
+            : 0;
 
     /// <summary>Writes Mono's layout from the Microsoft layout <see cref="SessionStateSerializer.SerializeItems(SessionStateItemCollection)"/> wrote.</summary>
     private static void WriteMonoLayout(ReadOnlySpan<byte> microsoft, IBufferWriter<byte> destination)

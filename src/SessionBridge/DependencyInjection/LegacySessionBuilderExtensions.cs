@@ -73,14 +73,9 @@ public static class LegacySessionBuilderExtensions
         return builder;
     }
 
-    internal static ILegacySessionStore CreateInMemoryStore(IServiceProvider services)
-    {
-        var options = services.GetRequiredService<IOptions<LegacySessionOptions>>().Value;
-        return new InMemorySessionStore(
-            services.GetRequiredService<IOptions<InMemorySessionStoreOptions>>().Value,
-            options.ExecutionTimeout,
-            services.GetService<TimeProvider>() ?? TimeProvider.System,
-            services.GetRequiredService<LegacySessionFormat>(),
-            SessionBridge.Middleware.SessionIds.Dialect(options.LegacyPlatform));
-    }
+    internal static ILegacySessionStore CreateInMemoryStore(IServiceProvider services) => new InMemorySessionStore(
+        services.GetRequiredService<IOptions<InMemorySessionStoreOptions>>().Value,
+        services.GetRequiredService<IOptions<LegacySessionOptions>>().Value.ExecutionTimeout,
+        services.GetService<TimeProvider>() ?? TimeProvider.System,
+        services.GetRequiredService<LegacySessionFormat>());
 }

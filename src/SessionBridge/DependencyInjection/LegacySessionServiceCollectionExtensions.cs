@@ -66,7 +66,10 @@ public static class LegacySessionServiceCollectionExtensions
         services.TryAddSingleton(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<LegacySessionOptions>>().Value;
-            return new LegacySessionFormat(new LegacyValueSerializer(options.Types), options.CompressionEnabled);
+            return new LegacySessionFormat(
+                new LegacyValueSerializer(options.Types),
+                options.CompressionEnabled,
+                dialect: SessionIds.Dialect(options.LegacyPlatform));
         });
         services.TryAddSingleton<StoreInvoker>();
         services.TryAddSingleton<LegacySessionMiddleware>();

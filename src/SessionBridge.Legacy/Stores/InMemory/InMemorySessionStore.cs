@@ -28,7 +28,6 @@ internal sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockRe
     private readonly LegacySessionFormat _format;
     private readonly TimeSpan _lockTimeout;
     private readonly int? _maxSessions;
-    private readonly LegacySessionDialect _dialect;
     private readonly ITimer? _sweepTimer;
     private long _nextLockId;
 
@@ -36,16 +35,14 @@ internal sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockRe
     /// <param name="options">The options.</param>
     /// <param name="defaultLockTimeout">The lock lifetime when <see cref="InMemorySessionStoreOptions.LockTimeout"/> is not set.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="defaultDialect">The session format when <see cref="InMemorySessionStoreOptions.Dialect"/> is not set; Microsoft's when <see langword="null"/>.</param>
     /// <param name="format">How sessions are encoded; <see cref="LegacySessionFormat.Default"/> when <see langword="null"/>.</param>
-    public InMemorySessionStore(InMemorySessionStoreOptions? options = null, TimeSpan? defaultLockTimeout = null, TimeProvider? timeProvider = null, LegacySessionFormat? format = null, LegacySessionDialect? defaultDialect = null)
+    public InMemorySessionStore(InMemorySessionStoreOptions? options = null, TimeSpan? defaultLockTimeout = null, TimeProvider? timeProvider = null, LegacySessionFormat? format = null)
     {
         options ??= new InMemorySessionStoreOptions();
         _format = format ?? LegacySessionFormat.Default;
-        _dialect = options.Dialect ?? defaultDialect ?? LegacySessionDialect.Microsoft;
-        if (!Enum.IsDefined(_dialect))
+        if (options.Dialect is { } dialect)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), _dialect, "InMemorySessionStoreOptions.Dialect must be Microsoft or Mono.");
+            _format = _format.WithDialect(dialect);
         }
 
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -104,7 +101,7 @@ internal sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockRe
             }
 
             // Parse before locking: a corrupt session throws here and is neither locked nor changed.
-            var data = Decode(entry.Blob, entry.Timeout);
+            var data = _format.DeserializeStoreItems(entry.Blob, (int)entry.Timeout.TotalMinutes);
             var actions = entry.Uninitialized ? SessionStateActions.InitializeItem : SessionStateActions.None;
             entry.Uninitialized = false;
             entry.ExpiresAt = now + entry.Timeout;
@@ -126,7 +123,7 @@ internal sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockRe
         ArgumentNullException.ThrowIfNull(sessionId);
         ArgumentNullException.ThrowIfNull(data);
         cancellationToken.ThrowIfCancellationRequested();
-        var blob = Encode(data);
+        var blob = _format.SerializeStoreItems(data);
         var timeout = ToTimeSpan(data.Timeout);
         var now = _timeProvider.GetUtcNow();
         lock (_gate)
@@ -219,7 +216,7 @@ internal sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockRe
         ArgumentNullException.ThrowIfNull(sessionId);
         cancellationToken.ThrowIfCancellationRequested();
         var timeout = ToTimeSpan(timeoutMinutes);
-        var blob = Encode(_format.CreateEmpty(timeoutMinutes));
+        var blob = _format.SerializeStoreItems(_format.CreateEmpty(timeoutMinutes));
         var now = _timeProvider.GetUtcNow();
         lock (_gate)
         {
@@ -257,43 +254,13 @@ internal sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockRe
         return WaitAsync(signal, maxWait, cancellationToken);
     }
 
-    /// <summary>The stored bytes of a session (in the store's dialect), or <see langword="null"/> when it holds none.</summary>
+    /// <summary>The stored bytes of a session (in the format's dialect), or <see langword="null"/> when it holds none.</summary>
     internal byte[]? GetStoredBytes(string sessionId)
     {
         lock (_gate)
         {
             return _sessions.TryGetValue(sessionId, out var entry) ? entry.Blob : null;
         }
-    }
-
-    // Microsoft's dialect stores System.Web's whole blob; Mono's stores the item collection as Mono's state server
-    // does, with the timeout beside it (the entry's).
-    private byte[] Encode(SessionStateData data)
-    {
-        if (_dialect == LegacySessionDialect.Microsoft)
-        {
-            return _format.Serialize(data);
-        }
-
-        if (data.StaticObjects is not null)
-        {
-            throw new LegacySessionFormatException(
-                "The session carries a static objects section of Microsoft's format, which a store in Mono's format cannot hold.");
-        }
-
-        return MonoSessionStateSerializer.Serialize(data.Items);
-    }
-
-    private SessionStateData Decode(byte[] blob, TimeSpan timeout)
-    {
-        if (_dialect == LegacySessionDialect.Microsoft)
-        {
-            return _format.Deserialize(blob);
-        }
-
-        var data = new SessionStateData((int)timeout.TotalMinutes, MonoSessionStateSerializer.Deserialize(blob));
-        data.Items.ValueSerializer = _format.Values;
-        return data;
     }
 
     /// <summary>Removes every expired session now (the sweep timer calls this).</summary>

@@ -16,8 +16,9 @@ public sealed class InMemorySessionStoreOptions
     public int? MaxSessions { get; set; }
 
     /// <summary>
-    /// The session format the store holds its sessions in. <see langword="null"/> (the default) takes the one the
-    /// middleware's <c>LegacyPlatform</c> selects (Microsoft's for <c>SystemWeb</c>, Mono's for <c>Mono</c>).
+    /// The session format the store holds its sessions in: Microsoft's whole blob, or Mono's item collection with the
+    /// timeout beside it. <see langword="null"/> (the default) takes the format's dialect, which the middleware's
+    /// <c>LegacyPlatform</c> selects (Microsoft's for <c>SystemWeb</c>, Mono's for <c>Mono</c>).
     /// </summary>
     public Format.LegacySessionDialect? Dialect { get; set; }
 
