@@ -15,6 +15,20 @@ if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/nul
   fi
 fi
 
+# Mono's System.Web, its state server (asp-state4.exe) and a FastCGI host behind nginx, for the Mono end-to-end tests.
+if ! command -v mono >/dev/null 2>&1 || ! command -v mcs >/dev/null 2>&1 || [ ! -f /usr/lib/xsp/4.0/asp-state4.exe ] \
+  || ! command -v fastcgi-mono-server4 >/dev/null 2>&1 || ! command -v nginx >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing mono-complete mono-xsp4 mono-fastcgi-server4 nginx-light (needed by the Mono tests)"
+    export DEBIAN_FRONTEND=noninteractive
+    packages="mono-complete mono-xsp4 mono-fastcgi-server4 nginx-light"
+    apt-get install -y -q $packages >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q $packages >/dev/null; }
+  else
+    echo "test.sh: Mono is missing; install it with 'sudo apt-get install -y mono-complete mono-xsp4 mono-fastcgi-server4 nginx-light'" >&2
+    exit 1
+  fi
+fi
+
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET 10 SDK is missing (https://dot.net)" >&2; exit 1; }
 
 results="$(mktemp -d)"
