@@ -14,6 +14,7 @@ public sealed class PackedFeed : IDisposable
         "src/SessionBridge.Redis",
         "src/SessionBridge.StateServer.Client",
         "src/SessionBridge.SqlServer",
+        "src/SessionBridge.Authentication",
     ];
 
     private readonly string _root = Directory.CreateTempSubdirectory("sessionbridge-consumer-").FullName;
