@@ -1,4 +1,5 @@
 // A new application as a user writes it: Microsoft's RedisCache and SessionBridge's Redis store side by side, from packages.
+using Microsoft.Extensions.Caching.Distributed;
 using SessionBridge;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,7 +17,7 @@ app.MapPost("/increment", (HttpContext context) =>
     session["Count"] = count;
     return count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }).WithLegacySession(LegacySessionBehavior.Required);
-app.MapGet("/cache", async (Microsoft.Extensions.Caching.Distributed.IDistributedCache cache) =>
+app.MapGet("/cache", async (IDistributedCache cache) =>
 {
     await cache.SetStringAsync("consumer-probe", "ok");
     return await cache.GetStringAsync("consumer-probe");
