@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using SessionBridge;
+using SessionBridge.Hosting;
 using SessionBridge.SqlServer;
 using SessionBridge.SqlServer.Hosting;
 
@@ -27,26 +25,6 @@ public static class LegacySessionSqlServerBuilderExtensions
     /// <returns>The builder.</returns>
     public static ILegacySessionBuilder AddSqlServerStore(this ILegacySessionBuilder builder, Action<SqlServerStoreOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        var options = services.AddOptions<SqlServerStoreOptions>();
-        if (!services.Any(d => d.ServiceType == typeof(SqlServerStoreMarker)))
-        {
-            services.AddSingleton<SqlServerStoreMarker>();
-            options.Configure<IServiceProvider>(static (o, provider) =>
-                provider.GetService<IConfiguration>()?.GetSection(SqlServerStoreDefaults.ConfigurationSection).Bind(o));
-            options.ValidateOnStart();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqlServerStoreOptions>, SqlServerStoreOptionsValidator>());
-            services.AddSingleton(new LegacySessionStoreRegistration(SqlServerStoreDefaults.StoreName, SqlServerStoreSetup.Create));
-        }
-
-        if (configure is not null)
-        {
-            services.Configure(configure);
-        }
-
-        return builder;
+        return LegacySessionStoreSetup.AddConfiguredStore<SqlServerStoreOptions, SqlServerStoreOptionsValidator>(builder, SqlServerStoreDefaults.StoreName, SqlServerStoreDefaults.ConfigurationSection, SqlServerStoreSetup.Create, configure);
     }
-
-    private sealed class SqlServerStoreMarker;
 }

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using SessionBridge;
 using SessionBridge.Hosting;
 using SessionBridge.StateServer.Client;
@@ -27,26 +24,6 @@ public static class LegacySessionMonoStateServerBuilderExtensions
     /// <returns>The builder.</returns>
     public static ILegacySessionBuilder AddMonoStateServerStore(this ILegacySessionBuilder builder, Action<MonoStateServerStoreOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        var options = services.AddOptions<MonoStateServerStoreOptions>();
-        if (!services.Any(d => d.ServiceType == typeof(MonoStateServerStoreMarker)))
-        {
-            services.AddSingleton<MonoStateServerStoreMarker>();
-            options.Configure<IServiceProvider>(static (o, provider) =>
-                provider.GetService<IConfiguration>()?.GetSection(MonoStateServerStoreSetup.ConfigurationSection).Bind(o));
-            options.ValidateOnStart();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MonoStateServerStoreOptions>, MonoStateServerStoreOptionsValidator>());
-            services.AddSingleton(new LegacySessionStoreRegistration(MonoStateServerStoreSetup.StoreName, MonoStateServerStoreSetup.Create));
-        }
-
-        if (configure is not null)
-        {
-            services.Configure(configure);
-        }
-
-        return builder;
+        return LegacySessionStoreSetup.AddConfiguredStore<MonoStateServerStoreOptions, MonoStateServerStoreOptionsValidator>(builder, MonoStateServerStoreSetup.StoreName, MonoStateServerStoreSetup.ConfigurationSection, MonoStateServerStoreSetup.Create, configure);
     }
-
-    private sealed class MonoStateServerStoreMarker;
 }

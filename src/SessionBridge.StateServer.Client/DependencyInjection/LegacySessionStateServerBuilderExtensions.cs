@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using SessionBridge;
 using SessionBridge.Hosting;
 using SessionBridge.StateServer.Client;
@@ -27,26 +24,6 @@ public static class LegacySessionStateServerBuilderExtensions
     /// <returns>The builder.</returns>
     public static ILegacySessionBuilder AddStateServerStore(this ILegacySessionBuilder builder, Action<StateServerStoreOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        var options = services.AddOptions<StateServerStoreOptions>();
-        if (!services.Any(d => d.ServiceType == typeof(StateServerStoreMarker)))
-        {
-            services.AddSingleton<StateServerStoreMarker>();
-            options.Configure<IServiceProvider>(static (o, provider) =>
-                provider.GetService<IConfiguration>()?.GetSection(StateServerStoreSetup.ConfigurationSection).Bind(o));
-            options.ValidateOnStart();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StateServerStoreOptions>, StateServerStoreOptionsValidator>());
-            services.AddSingleton(new LegacySessionStoreRegistration(StateServerStoreSetup.StoreName, StateServerStoreSetup.Create));
-        }
-
-        if (configure is not null)
-        {
-            services.Configure(configure);
-        }
-
-        return builder;
+        return LegacySessionStoreSetup.AddConfiguredStore<StateServerStoreOptions, StateServerStoreOptionsValidator>(builder, StateServerStoreSetup.StoreName, StateServerStoreSetup.ConfigurationSection, StateServerStoreSetup.Create, configure);
     }
-
-    private sealed class StateServerStoreMarker;
 }
