@@ -1,209 +1,250 @@
 using System.Buffers.Binary;
-using System.Formats.Nrbf;
-using System.Runtime.Serialization;
-using System.Text;
 using SessionBridge.Legacy.Format;
+using SessionBridge.Legacy.Format.Values;
 using StackExchange.Redis;
 
 namespace SessionBridge.Redis;
 
 /// <summary>
-/// The provider 2.x–4.x data HASH: one field per item, each value the item serialized alone by BinaryFormatter
-/// (../shared/spec/redis-provider-layout.md §1.3). Strings and simple primitives become their .NET values; every other
-/// value stays a <see cref="SerializedObject"/> with its bytes exactly as stored, so it is written back unchanged.
+/// The provider 2.x–4.x data HASH: one field per item, each value the item serialized alone by BinaryFormatter, i.e.
+/// one [MS-NRBF] stream, which is what a type-20 value of System.Web's format holds
+/// (../shared/spec/redis-provider-layout.md §1.3). Values go through the same <see cref="LegacyValueSerializer"/>
+/// (type map, limits) as in every other layout.
 /// </summary>
 /// <remarks>
-/// A string is written as [MS-NRBF] SerializationHeader, BinaryObjectString (object 1), MessageEnd; a boxed primitive
-/// as SerializationHeader, SystemClassWithMembersAndTypes (e.g. <c>System.Int32</c> with one primitive member
-/// <c>m_value</c>; <c>System.DateTime</c> with <c>ticks</c> and <c>dateData</c>), MessageEnd — what BinaryFormatter writes for a root of that type. A stored value is only turned
-/// into a .NET value when writing it back that way gives the very same bytes.
+/// <para>
+/// Reading builds the items in System.Web's collection layout and parses that, so they behave exactly as items read
+/// from a v5 blob: keys known at once, each value decoded on first access. A field is kept as:
+/// </para>
+/// <code>
+/// the provider's null marker (RedisNull)       null
+/// a string or primitive, in exactly the bytes  that value (System.Web's own type code), so it reads without a
+///   BinaryFormatter writes for it               value serializer and writes back to the same bytes
+/// anything else                                type code 20 with the stream: a mapped object, a built-in shape or
+///                                              a read-only view through the value serializer, else a SerializedObject
+/// </code>
+/// <para>
+/// Writing encodes strings and primitives as BinaryFormatter does (<see cref="NrbfPrimitiveStream"/>), null as the
+/// provider's marker (<see cref="RedisNullMarker"/>), other objects with the value serializer; a field the endpoint
+/// did not touch is written with the bytes it was read with, or not at all. A value that cannot be encoded throws
+/// <see cref="LegacySessionFormatException"/> naming the item.
+/// </para>
 /// </remarks>
 internal static class RedisHashItemCodec
 {
-    private const string RedisNullTypeName = "Microsoft.Web.Redis.RedisNull";
-
-    private static readonly byte[] s_header = [0x00, 1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 1, 0, 0, 0, 0, 0, 0, 0];
-
-    /// <summary>Builds the collection from HGETALL's field/value list.</summary>
-    public static SessionStateItemCollection Read(RedisResult[] fieldsAndValues)
+    /// <summary>Builds the collection from HGETALL's field/value list, and the snapshot of the fields as read.</summary>
+    /// <exception cref="LegacySessionFormatException">Two fields have keys that System.Web's collection holds as one.</exception>
+    public static (SessionStateItemCollection Items, RedisHashSnapshot Snapshot) Read(RedisResult[] fieldsAndValues, LegacyValueSerializer? values)
     {
-        var items = new SessionStateItemCollection();
-        for (var i = 0; i + 1 < fieldsAndValues.Length; i += 2)
+        var count = fieldsAndValues.Length / 2;
+        var snapshot = new RedisHashSnapshot(count);
+        if (count == 0)
         {
-            var name = (string?)fieldsAndValues[i] ?? string.Empty;
-            var bytes = (byte[]?)fieldsAndValues[i + 1] ?? [];
-            items[name] = Decode(bytes);
+            return (new SessionStateItemCollection { ValueSerializer = values, Dirty = false }, snapshot);
         }
 
+        var keys = new byte[count][];
+        var slots = new byte[count][];
+        var keyBytes = 0;
+        var valueBytes = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var name = (byte[]?)fieldsAndValues[2 * i] ?? [];
+            var bytes = (byte[]?)fieldsAndValues[(2 * i) + 1] ?? [];
+            var isNull = bytes.Length == 0 || RedisNullMarker.IsMarker(bytes);
+            snapshot.Add(FieldName(name), bytes, isNull && bytes.Length > 0);
+            keys[i] = name;
+            slots[i] = Slot(bytes, isNull);
+            keyBytes += Legacy.Format.BlobReader.Get7BitSize((uint)name.Length) + name.Length;
+            valueBytes += slots[i].Length;
+        }
+
+        // System.Web's collection layout: count, no null key, the keys, the value end offsets, the values.
+        var blob = new byte[8 + keyBytes + (4 * count) + valueBytes];
+        BinaryPrimitives.WriteInt32LittleEndian(blob, count);
+        BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(4), -1);
+        var position = 8;
+        foreach (var key in keys)
+        {
+            position += Write7Bit((uint)key.Length, blob.AsSpan(position));
+            key.CopyTo(blob, position);
+            position += key.Length;
+        }
+
+        var offsets = position;
+        position += 4 * count;
+        var valuesStart = position;
+        for (var i = 0; i < count; i++)
+        {
+            slots[i].CopyTo(blob, position);
+            position += slots[i].Length;
+            BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(offsets + (4 * i)), position - valuesStart);
+        }
+
+        var items = SessionStateSerializer.DeserializeItems(blob);
+        items.ValueSerializer = values;
         items.Dirty = false;
-        return items;
+        return (items, snapshot);
     }
 
-    /// <summary>The field/value pairs to store for <paramref name="items"/>.</summary>
-    /// <exception cref="NotSupportedException">An item cannot be written in this layout.</exception>
-    public static List<RedisValue> Write(SessionStateItemCollection items)
+    /// <summary>Every item as a field/value pair, for a write that replaces the whole HASH.</summary>
+    /// <exception cref="LegacySessionFormatException">An item cannot be written in this layout; the message names it.</exception>
+    public static List<RedisValue> WriteAll(SessionStateItemCollection items, RedisHashSnapshot? snapshot, byte[] defaultNullMarker)
     {
         var pairs = new List<RedisValue>(items.Count * 2);
         for (var i = 0; i < items.Count; i++)
         {
-            var key = items.GetKey(i) ?? throw new NotSupportedException(
-                "The Redis provider 2.x–4.x layout cannot store an item with a null key.");
+            var key = KeyOf(items, i);
             pairs.Add(key);
-            pairs.Add(Encode(items[i], key));
+            pairs.Add(snapshot is not null && !items.IsDecoded(i) && snapshot.TryGet(key, out _, out var original)
+                ? original
+                : Encode(items[i], key, items.ValueSerializer, NullMarkerFor(key, snapshot, defaultNullMarker)));
         }
 
         return pairs;
     }
 
+    /// <summary>
+    /// The fields to delete and the field/value pairs to set so that the HASH read as <paramref name="snapshot"/> holds
+    /// <paramref name="items"/>: untouched fields, and fields whose encoding did not change, are not sent.
+    /// </summary>
+    /// <exception cref="LegacySessionFormatException">An item cannot be written in this layout; the message names it.</exception>
+    public static (List<string> Removed, List<RedisValue> Changed) WriteChanges(SessionStateItemCollection items, RedisHashSnapshot snapshot, byte[] defaultNullMarker)
+    {
+        var changed = new List<RedisValue>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var key = KeyOf(items, i);
+            var known = snapshot.TryGet(key, out var field, out var original);
+            if (known && !items.IsDecoded(i))
+            {
+                continue;
+            }
+
+            var bytes = Encode(items[i], key, items.ValueSerializer, NullMarkerFor(key, snapshot, defaultNullMarker));
+            if (known && bytes.AsSpan().SequenceEqual(original))
+            {
+                continue;
+            }
+
+            changed.Add(known ? field : key);
+            changed.Add(bytes);
+        }
+
+        return (snapshot.Removed(items), changed);
+    }
+
+    /// <summary>The .NET value of one stored field, for display: null for the marker, the value of a string or primitive, else the stream.</summary>
     internal static object? Decode(byte[] bytes)
     {
-        if (bytes.Length == 0)
+        if (bytes.Length == 0 || RedisNullMarker.IsMarker(bytes))
         {
             return null;
         }
 
-        SerializationRecord root;
+        return NrbfPrimitiveStream.TryDecode(bytes, out var value) ? value : new SerializedObject(bytes);
+    }
+
+    /// <summary>The field value for an item.</summary>
+    /// <exception cref="LegacySessionFormatException">The value cannot be encoded; the message names the item and why.</exception>
+    internal static byte[] Encode(object? value, string key, LegacyValueSerializer? values, byte[] nullMarker)
+    {
+        switch (value)
+        {
+            case null:
+                return nullMarker;
+            case SerializedObject serialized:
+                return serialized.Payload.ToArray();
+        }
+
+        if (NrbfPrimitiveStream.TryEncode(value) is { } primitive)
+        {
+            return primitive;
+        }
+
+        if (values is null)
+        {
+            throw NotWritable(key, $"it is a {value.GetType()} and the session has no value serializer (LegacySessionFormat.Values) to encode objects");
+        }
+
         try
         {
-            using var stream = new MemoryStream(bytes, writable: false);
-            root = NrbfDecoder.Decode(stream, leaveOpen: true);
+            return values.Serialize(value).Payload.ToArray();
         }
-        catch (Exception ex) when (ex is SerializationException or NotSupportedException or DecoderFallbackException or EndOfStreamException or ArgumentException or FormatException)
+        catch (Exception ex) when (ex is NotSupportedException or ArgumentException or InvalidOperationException)
         {
-            // Not NRBF (e.g. a custom redisSerializerType): keep the bytes as they are.
-            return new SerializedObject(bytes);
+            throw NotWritable(key, ex.Message, ex);
         }
-
-        if (root is ClassRecord { TypeName.FullName: RedisNullTypeName })
-        {
-            return null;
-        }
-
-        if (root is PrimitiveTypeRecord primitive && primitive.Value is { } value && TryEncodePrimitive(value) is { } encoded
-            && encoded.AsSpan().SequenceEqual(bytes))
-        {
-            return value;
-        }
-
-        return new SerializedObject(bytes);
     }
 
-    internal static byte[] Encode(object? value, string key) => value switch
+    private static LegacySessionFormatException NotWritable(string key, string reason, Exception? inner = null) =>
+        new($"The session item '{key}' cannot be written in the Redis provider 2.x–4.x layout: {reason.TrimEnd('.')}. Nothing was saved.", inner);
+
+    private static string KeyOf(SessionStateItemCollection items, int index) =>
+        items.GetKey(index) ?? throw NotWritable("(null key)",
+            "the provider keeps one HASH field per item and an item needs a name; the provider itself cannot store a null key either");
+
+    private static byte[] NullMarkerFor(string key, RedisHashSnapshot? snapshot, byte[] defaultNullMarker)
     {
-        SerializedObject serialized => serialized.Payload.ToArray(),
-        null => throw new NotSupportedException(
-            $"The Redis provider 2.x–4.x layout cannot store a null value (item '{key}'); remove the item instead."),
-        _ => TryEncodePrimitive(value) ?? throw new NotSupportedException(
-            $"The Redis provider 2.x–4.x layout stores strings, simple primitives and values kept from the legacy application; " +
-            $"item '{key}' is a {value.GetType().Name}. Use the V5 layout, or store the value as a string."),
-    };
-
-    private static byte[]? TryEncodePrimitive(object value)
-    {
-        if (value is string text)
+        if (snapshot is null)
         {
-            var buffer = new List<byte>(s_header.Length + text.Length + 12);
-            buffer.AddRange(s_header);
-            buffer.Add(0x06); // BinaryObjectString
-            AddInt32(buffer, 1);
-            AddString(buffer, text);
-            buffer.Add(0x0B); // MessageEnd
-            return [.. buffer];
+            return defaultNullMarker;
         }
 
-        (string TypeName, (string Name, byte PrimitiveType, byte[] Payload)[] Members)? record = value switch
+        // A null that was a marker keeps its own bytes; a new one takes the session's marker, else the configured one.
+        if (snapshot.TryGet(key, out _, out var original) && original.Length > 0 && RedisNullMarker.IsMarker(original))
         {
-            bool b => ("System.Boolean", [("m_value", 1, [b ? (byte)1 : (byte)0])]),
-            byte b => ("System.Byte", [("m_value", 2, [b])]),
-            char c when !char.IsSurrogate(c) => ("System.Char", [("m_value", 3, Encoding.UTF8.GetBytes(c.ToString()))]),
-            double d => ("System.Double", [("m_value", 6, LittleEndian(8, s => BinaryPrimitives.WriteDoubleLittleEndian(s, d)))]),
-            short s16 => ("System.Int16", [("m_value", 7, LittleEndian(2, s => BinaryPrimitives.WriteInt16LittleEndian(s, s16)))]),
-            int i32 => ("System.Int32", [("m_value", 8, LittleEndian(4, s => BinaryPrimitives.WriteInt32LittleEndian(s, i32)))]),
-            long i64 => ("System.Int64", [("m_value", 9, LittleEndian(8, s => BinaryPrimitives.WriteInt64LittleEndian(s, i64)))]),
-            sbyte i8 => ("System.SByte", [("m_value", 10, [unchecked((byte)i8)])]),
-            float f => ("System.Single", [("m_value", 11, LittleEndian(4, s => BinaryPrimitives.WriteSingleLittleEndian(s, f)))]),
-            ushort u16 => ("System.UInt16", [("m_value", 14, LittleEndian(2, s => BinaryPrimitives.WriteUInt16LittleEndian(s, u16)))]),
-            uint u32 => ("System.UInt32", [("m_value", 15, LittleEndian(4, s => BinaryPrimitives.WriteUInt32LittleEndian(s, u32)))]),
-            ulong u64 => ("System.UInt64", [("m_value", 16, LittleEndian(8, s => BinaryPrimitives.WriteUInt64LittleEndian(s, u64)))]),
-            TimeSpan span => ("System.TimeSpan", [("_ticks", 9, LittleEndian(8, s => BinaryPrimitives.WriteInt64LittleEndian(s, span.Ticks)))]),
-            DateTime time => ("System.DateTime",
-            [
-                ("ticks", 9, LittleEndian(8, s => BinaryPrimitives.WriteInt64LittleEndian(s, time.Ticks))),
-                ("dateData", 16, LittleEndian(8, s => BinaryPrimitives.WriteUInt64LittleEndian(s, DateData(time)))),
-            ]),
-            _ => null,
-        };
-
-        if (record is not { } r)
-        {
-            return null;
+            return original;
         }
 
-        var bytes = new List<byte>(96);
-        bytes.AddRange(s_header);
-        bytes.Add(0x04); // SystemClassWithMembersAndTypes
-        AddInt32(bytes, 1);
-        AddString(bytes, r.TypeName);
-        AddInt32(bytes, r.Members.Length);
-        foreach (var m in r.Members)
-        {
-            AddString(bytes, m.Name);
-        }
-
-        foreach (var _ in r.Members)
-        {
-            bytes.Add(0x00); // BinaryTypeEnum.Primitive
-        }
-
-        foreach (var m in r.Members)
-        {
-            bytes.Add(m.PrimitiveType);
-        }
-
-        foreach (var m in r.Members)
-        {
-            bytes.AddRange(m.Payload);
-        }
-
-        bytes.Add(0x0B);
-        return [.. bytes];
+        return snapshot.NullMarker ?? defaultNullMarker;
     }
 
-    // DateTime's internal dateData: the ticks with the Kind in the top two bits (1 = Utc, 2 = Local).
-    private static ulong DateData(DateTime time) => (ulong)time.Ticks | time.Kind switch
+    /// <summary>The slot of one field in System.Web's values region: a type byte, then the payload.</summary>
+    private static byte[] Slot(byte[] stream, bool isNull)
     {
-        DateTimeKind.Utc => 0x4000000000000000UL,
-        DateTimeKind.Local => 0x8000000000000000UL,
-        _ => 0UL,
-    };
-
-    private static byte[] LittleEndian(int size, SpanWriter write)
-    {
-        var bytes = new byte[size];
-        write(bytes);
-        return bytes;
-    }
-
-    private delegate void SpanWriter(Span<byte> destination);
-
-    private static void AddInt32(List<byte> buffer, int value)
-    {
-        Span<byte> bytes = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(bytes, value);
-        buffer.AddRange(bytes);
-    }
-
-    private static void AddString(List<byte> buffer, string value)
-    {
-        var utf8 = Encoding.UTF8.GetBytes(value);
-        var length = (uint)utf8.Length;
-        while (length >= 0x80)
+        if (isNull)
         {
-            buffer.Add((byte)(length | 0x80));
-            length >>= 7;
+            return [(byte)SessionValueTypeCode.Null];
         }
 
-        buffer.Add((byte)length);
-        buffer.AddRange(utf8);
+        if (NrbfPrimitiveStream.TryDecode(stream, out var value) && value is not DateTime { Kind: not DateTimeKind.Unspecified })
+        {
+            // System.Web's own encoding of the value (its DateTime has no Kind, so only an Unspecified one is kept so).
+            var slot = new byte[Legacy.Format.ValueCodec.GetEncodedSize(value)];
+            _ = Legacy.Format.ValueCodec.Write(value, slot);
+            return slot;
+        }
+
+        var objectSlot = new byte[1 + stream.Length];
+        objectSlot[0] = (byte)SessionValueTypeCode.Object;
+        stream.CopyTo(objectSlot, 1);
+        return objectSlot;
+    }
+
+    private static string FieldName(byte[] name)
+    {
+        try
+        {
+            return Legacy.Format.ValueCodec.StrictUtf8.GetString(name);
+        }
+        catch (System.Text.DecoderFallbackException ex)
+        {
+            throw new LegacySessionFormatException(
+                $"A field name of the session's data HASH is not valid UTF-8 ({name.Length} bytes); the provider writes item names as UTF-8 text, so this HASH was not written by it.", ex);
+        }
+    }
+
+    private static int Write7Bit(uint value, Span<byte> destination)
+    {
+        var i = 0;
+        while (value >= 0x80)
+        {
+            destination[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        destination[i++] = (byte)value;
+        return i;
     }
 }

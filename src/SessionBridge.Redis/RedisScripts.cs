@@ -143,13 +143,27 @@ internal static class RedisScripts
         return 1
         """;
 
-    /// <summary>Set and release in the v2–v4 layout: ARGV[5..] are field/value pairs replacing the whole HASH.</summary>
+    /// <summary>
+    /// Set and release in the v2–v4 layout. ARGV[5] = n, the number of fields to delete, then those n field names, then
+    /// field/value pairs to set: only what changed, as the provider's HDEL + HMSET, so fields the endpoint did not touch
+    /// keep their bytes and a concurrent lock-free writer's other fields survive. n = -1 replaces the whole HASH with the
+    /// pairs (a session this process did not read).
+    /// </summary>
     public const string SetAndReleaseV2To4 = """
         if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then
           return 0
         end
-        redis.call('DEL', KEYS[2])
-        for i = 5, #ARGV, 2 do
+        local removed = tonumber(ARGV[5])
+        local first = 6
+        if removed < 0 then
+          redis.call('DEL', KEYS[2])
+        else
+          for i = 6, 5 + removed do
+            redis.call('HDEL', KEYS[2], ARGV[i])
+          end
+          first = 6 + removed
+        end
+        for i = first, #ARGV, 2 do
           redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
         end
         redis.call('EXPIRE', KEYS[2], ARGV[2])

@@ -25,8 +25,14 @@ internal sealed partial class RedisSessionStore
         public static partial void UnreadableSession(ILogger logger, string sessionId, Exception exception);
 
         [LoggerMessage(EventId = 215, Level = LogLevel.Information,
-            Message = "Redis session store connected ({Layout} layout, application name '{ApplicationName}').")]
-        public static partial void Connected(ILogger logger, RedisKeyLayout layout, string applicationName);
+            Message = "Redis session store connected to {Endpoints} ({Layout} layout, application name '{ApplicationName}').")]
+        public static partial void Connected(ILogger logger, string endpoints, RedisKeyLayout layout, string applicationName);
+
+        [LoggerMessage(EventId = 216, Level = LogLevel.Warning,
+            Message = "Redis session store could not connect to {Endpoints} ({Layout} layout, application name '{ApplicationName}'); " +
+                      "session requests fail with 503 until it can, and the client keeps reconnecting on its own. " +
+                      "Check that Redis is running and listening there, and that LegacySession:Redis:Configuration (the legacy provider's connectionString) names it, with the password and ssl setting it needs.")]
+        public static partial void NotConnected(ILogger logger, string endpoints, RedisKeyLayout layout, string applicationName);
     }
 
     /// <summary>The first 4 characters of a session ID: enough to correlate log lines, too little to hijack a session.</summary>

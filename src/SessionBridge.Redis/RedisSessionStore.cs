@@ -32,8 +32,6 @@ namespace SessionBridge.Redis;
 /// </remarks>
 internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLockReleaseNotifier, IAsyncDisposable
 {
-    private static readonly byte[] s_uninitializedV5 = RedisUninitializedItem.CreateV5Blob();
-
     private readonly RedisSessionStoreOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
@@ -47,11 +45,17 @@ internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionL
     private readonly RedisValue _lockTtlSeconds;
     private readonly RedisValue _defaultTimeoutSeconds;
     private readonly bool _v5;
+    private readonly byte[] _uninitializedV5;
+    private readonly byte[] _nullMarker;
+
+    // The fields of each 2.x–4.x HASH handed out, as read, until its items come back to be written.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SessionStateItemCollection, RedisHashSnapshot> _snapshots = new();
     private Task<IConnectionMultiplexer>? _connecting;
     private IConnectionMultiplexer? _ownedConnection;
     private long _lastLockValue;
     private int _subscribed;
     private int _otherLayoutWarned;
+    private int _connectedReported;
     private bool _disposed;
 
     /// <summary>Creates the store; it connects on first use and reconnects on its own.</summary>
@@ -70,6 +74,8 @@ internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionL
         _timeProvider = timeProvider ?? TimeProvider.System;
         _waiters = new LockReleaseWaiters(_timeProvider);
         _v5 = options.KeyLayout == RedisKeyLayout.V5;
+        _uninitializedV5 = RedisUninitializedItem.CreateV5Blob(_format);
+        _nullMarker = RedisNullMarker.Create(options.ProviderVersion);
         _channelName = RedisSessionStoreDefaults.ChannelPrefix + options.ApplicationName;
         _channel = new RedisChannel((string)_channelName!, RedisChannel.PatternMode.Literal);
         _lockTtlSeconds = (long)options.ExecutionTimeout.TotalSeconds;
@@ -143,11 +149,14 @@ internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionL
     }
 
     /// <inheritdoc/>
+    /// <exception cref="LegacySessionFormatException">An item cannot be written in the layout (the message names it); nothing is written.</exception>
     public async ValueTask<bool> SetAndReleaseItemExclusiveAsync(string sessionId, SessionStateData data, string? lockId, bool newItem, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
         var keys = Keys(sessionId);
         var timeoutSeconds = TimeoutSeconds(data.Timeout);
+
+        // Everything is encoded before the first command, so a value that cannot be written fails with nothing written.
         RedisValue[] args;
         string script;
         if (newItem)
@@ -155,16 +164,31 @@ internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionL
             script = _v5 ? RedisScripts.InsertV5 : RedisScripts.InsertV2To4;
             args = _v5
                 ? [timeoutSeconds, 0, _format.SerializeItems(data.Items)]
-                : [timeoutSeconds, 0, .. RedisHashItemCodec.Write(data.Items)];
+                : [timeoutSeconds, 0, .. RedisHashItemCodec.WriteAll(data.Items, Snapshot(data.Items), _nullMarker)];
             await ExecuteAsync(_writePipeline, "SetAndReleaseItemExclusive", sessionId, keys.DataTimeout, script, args, cancellationToken).ConfigureAwait(false);
             return true;
         }
 
         RedisValue lockValue = lockId ?? string.Empty;
-        script = _v5 ? RedisScripts.SetAndReleaseV5 : RedisScripts.SetAndReleaseV2To4;
-        args = _v5
-            ? [lockValue, timeoutSeconds, _channelName, sessionId, _format.SerializeItems(data.Items)]
-            : [lockValue, timeoutSeconds, _channelName, sessionId, .. RedisHashItemCodec.Write(data.Items)];
+        if (_v5)
+        {
+            script = RedisScripts.SetAndReleaseV5;
+            args = [lockValue, timeoutSeconds, _channelName, sessionId, _format.SerializeItems(data.Items)];
+        }
+        else
+        {
+            script = RedisScripts.SetAndReleaseV2To4;
+            if (Snapshot(data.Items) is { } snapshot)
+            {
+                var (removed, changed) = RedisHashItemCodec.WriteChanges(data.Items, snapshot, _nullMarker);
+                args = [lockValue, timeoutSeconds, _channelName, sessionId, removed.Count, .. removed.Select(f => (RedisValue)f), .. changed];
+            }
+            else
+            {
+                args = [lockValue, timeoutSeconds, _channelName, sessionId, -1, .. RedisHashItemCodec.WriteAll(data.Items, null, _nullMarker)];
+            }
+        }
+
         var written = await ExecuteAsync(_writePipeline, "SetAndReleaseItemExclusive", sessionId, keys.ForReleases, script, args, cancellationToken).ConfigureAwait(false);
         return (long)written! == 1;
     }
@@ -202,7 +226,7 @@ internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionL
         var keys = Keys(sessionId);
         var timeoutSeconds = TimeoutSeconds(timeoutMinutes);
         RedisValue[] args = _v5
-            ? [timeoutSeconds, 1, s_uninitializedV5]
+            ? [timeoutSeconds, 1, _uninitializedV5]
             : [timeoutSeconds, 1, RedisUninitializedItem.ActionsKey, RedisUninitializedItem.ActionsPayload.ToArray()];
         await ExecuteAsync(_writePipeline, "CreateUninitializedItem", sessionId, keys.DataTimeout, _v5 ? RedisScripts.InsertV5 : RedisScripts.InsertV2To4,
             args, cancellationToken).ConfigureAwait(false);
@@ -263,8 +287,15 @@ internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionL
         SessionStateItemCollection items;
         try
         {
-            items = _v5 ? _format.DeserializeItems((byte[])data!) : RedisHashItemCodec.Read((RedisResult[])data!);
-            items.ValueSerializer = _format.Values;
+            if (_v5)
+            {
+                items = _format.DeserializeItems((byte[])data!);
+            }
+            else
+            {
+                (items, var snapshot) = RedisHashItemCodec.Read((RedisResult[])data!, _format.Values);
+                _snapshots.AddOrUpdate(items, snapshot);
+            }
         }
         catch (LegacySessionFormatException ex)
         {
@@ -299,6 +330,9 @@ internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionL
             Log.OtherLayoutFound(_logger, Shorten(sessionId), _options.KeyLayout, otherKey);
         }
     }
+
+    private RedisHashSnapshot? Snapshot(SessionStateItemCollection items) =>
+        _snapshots.TryGetValue(items, out var snapshot) ? snapshot : null;
 
     private RedisSessionKeys Keys(string sessionId)
     {
@@ -342,8 +376,8 @@ internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionL
             {
                 TimeoutRejectedException => $"Redis did not answer within the operation timeout ({_options.OperationTimeout.TotalSeconds:0.###} s).",
                 BrokenCircuitException => "Redis failed repeatedly; calls are suspended for a moment (circuit open).",
-                RedisConnectionException => "Redis cannot be reached: " + ex.Message,
-                _ => "Redis failed: " + ex.Message,
+                RedisConnectionException => "Redis cannot be reached: " + Sentence(ex.Message),
+                _ => "Redis failed: " + Sentence(ex.Message),
             };
             Log.OperationFailed(_logger, operation, Shorten(sessionId), reason, ex);
             throw new SessionStoreUnavailableException(
@@ -404,9 +438,55 @@ internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionL
             connection = created;
         }
 
-        Log.Connected(_logger, _options.KeyLayout, _options.ApplicationName);
+        ReportConnection(connection);
         _ = SubscribeAsync(connection);
         return connection;
+    }
+
+    /// <summary>
+    /// Logs "connected" once a connection is established, never before: at once when the first attempt succeeded,
+    /// otherwise a warning naming the endpoint and the fix, then "connected" when the client's own reconnect succeeds.
+    /// </summary>
+    private void ReportConnection(IConnectionMultiplexer connection)
+    {
+        var endpoints = Endpoints(connection);
+        if (connection.IsConnected)
+        {
+            ReportConnected(endpoints);
+            return;
+        }
+
+        connection.ConnectionRestored += (_, _) => ReportConnected(endpoints);
+        if (connection.IsConnected)
+        {
+            // Connected between the first check and the subscription.
+            ReportConnected(endpoints);
+            return;
+        }
+
+        Log.NotConnected(_logger, endpoints, _options.KeyLayout, _options.ApplicationName);
+    }
+
+    private void ReportConnected(string endpoints)
+    {
+        if (Interlocked.Exchange(ref _connectedReported, 1) == 0)
+        {
+            Log.Connected(_logger, endpoints, _options.KeyLayout, _options.ApplicationName);
+        }
+    }
+
+    /// <summary>The configured endpoints (host:port, never a password), for log lines.</summary>
+    private static string Endpoints(IConnectionMultiplexer connection)
+    {
+        try
+        {
+            var endpoints = connection.GetEndPoints(configuredOnly: true);
+            return endpoints.Length == 0 ? "(no endpoint)" : string.Join(", ", endpoints.Select(e => EndPointCollection.ToString(e)));
+        }
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException or NotSupportedException)
+        {
+            return "(unknown endpoint)";
+        }
     }
 
     private async Task EnsureSubscribedAsync()
@@ -452,6 +532,13 @@ internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionL
         {
             _waiters.Announce(sessionId);
         }
+    }
+
+    /// <summary>Text that ends a sentence, so the next sentence does not run into it.</summary>
+    private static string Sentence(string text)
+    {
+        var trimmed = text.TrimEnd();
+        return trimmed.EndsWith('.') || trimmed.EndsWith('!') || trimmed.EndsWith('?') ? trimmed : trimmed + ".";
     }
 
     private static bool IsTransientServerError(RedisServerException ex) =>

@@ -22,6 +22,9 @@ internal static class RedisSessionStoreDefaults
     /// <summary>How long the circuit stays open after it breaks.</summary>
     public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(5);
 
+    /// <summary>The assembly version of Microsoft.Web.RedisSessionStateProvider 4.0.1, the last 2.x–4.x release.</summary>
+    public static readonly Version ProviderVersion = new(4, 0, 1, 0);
+
     /// <summary>Prefix of the per-application lock-release channel.</summary>
     public const string ChannelPrefix = "SessionBridge:LockReleased:";
 }

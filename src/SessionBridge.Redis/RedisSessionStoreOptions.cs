@@ -37,6 +37,15 @@ public sealed class RedisSessionStoreOptions
     public RedisKeyLayout KeyLayout { get; set; } = RedisKeyLayout.V5;
 
     /// <summary>
+    /// The assembly version of the legacy Microsoft.Web.RedisSessionStateProvider 2.x–4.x (e.g. 3.0.2.0 for 3.0.2; default
+    /// 4.0.1.0, the last of that line), used only by the <see cref="RedisKeyLayout.V2To4"/> layout in the marker that
+    /// stores a null item (<c>Microsoft.Web.Redis.RedisNull</c>), so a new null is written byte for byte as that provider
+    /// writes it. A session that already holds a marker gives its own bytes instead. The legacy side reads a marker of
+    /// any version as null (BinaryFormatter's default simple assembly matching).
+    /// </summary>
+    public Version ProviderVersion { get; set; } = RedisSessionStoreDefaults.ProviderVersion;
+
+    /// <summary>
     /// The lock's time to live: the legacy <c>&lt;httpRuntime executionTimeout&gt;</c> (default 110 seconds). Keep it at or
     /// below the legacy value, or the legacy application steals SessionBridge's locks.
     /// </summary>
@@ -89,6 +98,12 @@ public sealed class RedisSessionStoreOptions
         if (!Enum.IsDefined(KeyLayout))
         {
             throw new InvalidOperationException($"RedisSessionStoreOptions.KeyLayout must be V5 or V2To4, not {KeyLayout}.");
+        }
+
+        if (ProviderVersion is null || ProviderVersion.Major is < 1 or > 4)
+        {
+            throw new InvalidOperationException(
+                $"RedisSessionStoreOptions.ProviderVersion is {ProviderVersion?.ToString() ?? "null"}; set the legacy provider's 2.x–4.x assembly version, e.g. 3.0.2.0 (default 4.0.1.0).");
         }
 
         RequireWholeSeconds(ExecutionTimeout, nameof(ExecutionTimeout));

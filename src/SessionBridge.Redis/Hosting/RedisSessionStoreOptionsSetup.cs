@@ -51,6 +51,7 @@ internal sealed class RedisSessionStoreOptionsSetup(IOptions<LegacySessionOption
         options.OperationTimeout = settings.OperationTimeout ?? options.OperationTimeout;
         options.ReadRetries = settings.ReadRetries ?? options.ReadRetries;
         options.BreakDuration = settings.BreakDuration ?? options.BreakDuration;
+        options.ProviderVersion = settings.ProviderVersion ?? options.ProviderVersion;
         if (!string.IsNullOrWhiteSpace(settings.LockTimeZone))
         {
             try
@@ -85,5 +86,7 @@ internal sealed class RedisSessionStoreOptionsSetup(IOptions<LegacySessionOption
         public TimeSpan? BreakDuration { get; set; }
 
         public string? LockTimeZone { get; set; }
+
+        public Version? ProviderVersion { get; set; }
     }
 }

@@ -37,6 +37,11 @@ internal sealed class RedisSessionStoreOptionsValidator(IEnumerable<LegacySessio
             failures.Add($"{Section}:KeyLayout is {options.KeyLayout}; set V5 (Microsoft.Web.RedisSessionStateProvider 5.x) or V2To4 (2.x–4.x).");
         }
 
+        if (options.ProviderVersion is null || options.ProviderVersion.Major is < 1 or > 4)
+        {
+            failures.Add($"{Section}:ProviderVersion is {options.ProviderVersion?.ToString() ?? "empty"}; set the legacy Microsoft.Web.RedisSessionStateProvider 2.x–4.x assembly version, e.g. 3.0.2.0 (default 4.0.1.0).");
+        }
+
         RequireWholeSeconds(failures, options.ExecutionTimeout, "ExecutionTimeout", "the lock's time to live, the legacy httpRuntime executionTimeout, e.g. 00:01:50");
         RequireWholeSeconds(failures, options.SessionTimeout, "SessionTimeout", "e.g. 00:20:00");
         if (options.OperationTimeout <= TimeSpan.Zero)
