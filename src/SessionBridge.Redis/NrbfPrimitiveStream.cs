@@ -133,6 +133,13 @@ internal static class NrbfPrimitiveStream
         }
 
         object? decoded;
+        if (name == "System.Guid")
+        {
+            // System.Formats.Nrbf reads a Guid as a class record; its 16 member bytes end right before MessageEnd.
+            decoded = new Guid(stream[^17..^1]);
+            return Matches(decoded, stream, out value);
+        }
+
         try
         {
             using var memory = new MemoryStream(stream.ToArray(), writable: false);
@@ -143,6 +150,12 @@ internal static class NrbfPrimitiveStream
             return false;
         }
 
+        return Matches(decoded, stream, out value);
+    }
+
+    private static bool Matches(object? decoded, ReadOnlySpan<byte> stream, out object? value)
+    {
+        value = null;
         if (decoded is null || TryEncode(decoded) is not { } again || !again.AsSpan().SequenceEqual(stream))
         {
             return false;

@@ -80,22 +80,39 @@ public sealed class RedisStoreUnitTests
         var value = Assert.IsType<SerializedObject>(RedisHashItemCodec.Decode(custom));
 
         Assert.Equal(custom, value.Payload.ToArray());
-        Assert.Equal(custom, RedisHashItemCodec.Encode(value, "k"));
+        Assert.Equal(custom, RedisHashItemCodec.Encode(value, "k", values: null, nullMarker: []));
     }
 
     [Fact]
-    public void HashCodec_RefusesNullValuesAndNullKeys_WithAClearMessage()
+    public void HashCodec_WritesNullAsTheMarker_AndRefusesNullKeys_WithTheFormatException()
     {
-        Assert.Contains("null value", Assert.Throws<NotSupportedException>(() => RedisHashItemCodec.Encode(null, "k")).Message, StringComparison.Ordinal);
+        byte[] marker = [1, 2, 3];
+        Assert.Same(marker, RedisHashItemCodec.Encode(null, "k", values: null, nullMarker: marker));
         var items = new SessionStateItemCollection { [null] = "x" };
-        Assert.Contains("null key", Assert.Throws<NotSupportedException>(() => RedisHashItemCodec.Write(items)).Message, StringComparison.Ordinal);
+        var error = Assert.Throws<LegacySessionFormatException>(() => RedisHashItemCodec.WriteAll(items, null, marker));
+        Assert.Contains("null key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HashCodec_AnObjectWithoutAValueSerializer_IsTheFormatException_NamingTheItem()
+    {
+        var error = Assert.Throws<LegacySessionFormatException>(() => RedisHashItemCodec.Encode(new Uri("https://example.invalid/"), "Link", values: null, nullMarker: []));
+        Assert.Contains("'Link'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void UninitializedItem_IsTheVectorsBytes()
     {
         var vector = Convert.FromHexString((string)Infrastructure.Vectors.Blob("redis-v5-uninitialized-item-collection")["blobHex"]!);
-        Assert.Equal(vector, RedisUninitializedItem.CreateV5Blob());
+        Assert.Equal(vector, RedisUninitializedItem.CreateV5Blob(LegacySessionFormat.Default));
+    }
+
+    [Fact]
+    public void UninitializedItem_InMonosDialect_IsWhatMonosAltSerializationWritesForTheEnum()
+    {
+        // Mono writes Type.GetTypeCode(value) first, which for SessionStateActions is Int32 (9), then the int 1.
+        var mono = RedisUninitializedItem.CreateV5Blob(new LegacySessionFormat(dialect: LegacySessionDialect.Mono));
+        Assert.Equal([1, 0, 0, 0, 19, .. "SessionStateActions"u8.ToArray(), 9, 1, 0, 0, 0], mono);
     }
 
     [Fact]
