@@ -27,7 +27,14 @@ namespace SessionBridge.Redis;
 /// </para>
 /// <para>
 /// Each operation is bounded by <see cref="RedisSessionStoreOptions.OperationTimeout"/>; read-only reads are retried;
-/// a circuit breaker fails fast during an outage. Any failure surfaces as <see cref="SessionStoreUnavailableException"/>.
+/// a circuit breaker fails fast during an outage. Any failure to reach Redis surfaces as
+/// <see cref="SessionStoreUnavailableException"/>. A value that cannot be encoded is a
+/// <see cref="LegacySessionFormatException"/> naming the item, raised before any command is sent, never wrapped.
+/// </para>
+/// <para>
+/// Values of both layouts go through the one <see cref="LegacySessionFormat"/> (type map, limits, dialect): the v5 blob
+/// in the format's dialect (Microsoft's or Mono's <c>SessionStateItemCollection</c>), the 2.x–4.x HASH field by field
+/// (<see cref="RedisHashItemCodec"/>, the same NRBF values in any dialect).
 /// </para>
 /// </remarks>
 internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionLockReleaseNotifier, IAsyncDisposable

@@ -29,9 +29,11 @@ public sealed class AddRedisStoreTests(RedisServerFixture fixture) : IClassFixtu
             ["LegacySession:Redis:KeyLayout"] = "V2To4",
             ["LegacySession:Redis:OperationTimeout"] = "00:00:02",
             ["LegacySession:Redis:ReadRetries"] = "0",
+            ["LegacySession:Redis:ProviderVersion"] = "3.0.2.0",
         });
 
         var options = provider.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value;
+        Assert.Equal(new Version(3, 0, 2, 0), options.ProviderVersion);
 
         Assert.Equal("/MyApp", options.ApplicationName);
         Assert.Equal("redis.example:6380,ssl=true", options.Configuration);
