@@ -8,10 +8,10 @@ internal static class RedisSessionStoreDefaults
     public const string ApplicationName = "/";
 
     /// <summary><c>&lt;httpRuntime executionTimeout&gt;</c>: 110 seconds.</summary>
-    public static readonly TimeSpan ExecutionTimeout = TimeSpan.FromSeconds(110);
+    public static readonly TimeSpan ExecutionTimeout = Legacy.SystemWebDefaults.ExecutionTimeout;
 
     /// <summary><c>&lt;sessionState timeout&gt;</c>: 20 minutes.</summary>
-    public static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(20);
+    public static readonly TimeSpan SessionTimeout = Legacy.SystemWebDefaults.Timeout;
 
     /// <summary>The provider's <c>retryTimeoutInMilliseconds</c>: 5 seconds for a whole operation, retries included.</summary>
     public static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(5);

@@ -24,4 +24,7 @@ public sealed class LegacySessionStoreRegistration
 
     /// <summary>Creates the store.</summary>
     public Func<IServiceProvider, ILegacySessionStore> Factory { get; }
+
+    /// <summary>Describes the store's target for the start-up log line (endpoint, layout; never a secret).</summary>
+    internal Func<IServiceProvider, string>? Describe { get; init; }
 }

@@ -11,7 +11,7 @@ internal static class SessionStateMapper
 {
     public const string Setting = "system.web/sessionState";
 
-    private const int MaxTimeoutMinutes = 525_600;
+    private const int MaxTimeoutMinutes = SystemWebDefaults.MaxTimeoutMinutes;
 
     private static readonly HashSet<string> s_known = new(StringComparer.Ordinal)
     {

@@ -23,6 +23,12 @@ public sealed class LegacySessionFormatException : FormatException
     {
     }
 
+    /// <summary>
+    /// The key of the value that cannot be read or written, when the failure is about one value; <see langword="null"/>
+    /// when it is about the session as a whole.
+    /// </summary>
+    public string? Key { get; init; }
+
     /// <summary>Creates the exception with the generic message.</summary>
     public LegacySessionFormatException()
         : base("The session state information is invalid and might be corrupted.")

@@ -199,7 +199,7 @@ public sealed class SessionStateItemCollection
             return RawSlot(entry);
         }
 
-        var value = Encodable(entry.Value);
+        var value = Encodable(entry.Value, entry.Key);
         var buffer = new byte[ValueCodec.GetEncodedSize(value)];
         ValueCodec.Write(value, buffer);
         return buffer;
@@ -270,18 +270,36 @@ public sealed class SessionStateItemCollection
         return entry.Value;
     }
 
-    /// <summary>A value in a form <see cref="ValueCodec"/> writes: objects other than SerializedObject are encoded.</summary>
-    private object? Encodable(object? value)
+    /// <summary>
+    /// A value in a form <see cref="ValueCodec"/> writes: objects other than SerializedObject are encoded. An object that
+    /// cannot be encoded (it came to hold something unmapped after it was stored) fails with
+    /// <see cref="LegacySessionFormatException"/> naming the key and the reason.
+    /// </summary>
+    private object? Encodable(object? value, string? key)
     {
         if (ValueCodec.GetTypeCode(value) != SessionValueTypeCode.Object || value is SerializedObject)
         {
             return value;
         }
 
-        return ValueSerializer is { } serializer
-            ? serializer.Serialize(value!)
-            : throw new InvalidOperationException(
+        if (ValueSerializer is not { } serializer)
+        {
+            throw new InvalidOperationException(
                 $"The value of type '{value!.GetType()}' was stored with a LegacyValueSerializer that has since been removed; set ValueSerializer again to write it.");
+        }
+
+        try
+        {
+            return serializer.Serialize(value!);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or ArgumentException)
+        {
+            throw new LegacySessionFormatException(
+                $"The value under key '{key}' (of type '{value!.GetType()}') cannot be written in a form the legacy application reads. {ex.Message}", ex)
+            {
+                Key = key,
+            };
+        }
     }
 
     private ReadOnlyMemory<byte> RawSlot(in Entry entry)
@@ -591,7 +609,7 @@ public sealed class SessionStateItemCollection
             {
                 // Objects are encoded now, at write time, so changes made after they were stored are saved.
                 entry.Encoded = ValueCodec.GetTypeCode(entry.Value) == SessionValueTypeCode.Object && entry.Value is not SerializedObject
-                    ? (SerializedObject?)Encodable(entry.Value)
+                    ? (SerializedObject?)Encodable(entry.Value, entry.Key)
                     : null;
             }
 

@@ -30,26 +30,19 @@ public static class LegacySessionRedisBuilderExtensions
     /// <returns>The builder.</returns>
     public static ILegacySessionBuilder AddRedisStore(this ILegacySessionBuilder builder, Action<RedisSessionStoreOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        services.AddOptions<RedisSessionStoreOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<RedisSessionStoreOptions>, RedisSessionStoreOptionsSetup>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisSessionStoreOptions>, RedisSessionStoreOptionsValidator>());
-        if (configure is not null)
-        {
-            services.Configure(configure);
-        }
-
-        if (services.Any(d => d.ImplementationInstance is LegacySessionStoreRegistration { Name: LegacySessionDefaults.RedisStoreName }))
-        {
-            return builder;
-        }
-
-        return builder.AddStore(LegacySessionDefaults.RedisStoreName, static services => new RedisSessionStore(
-            services.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value,
-            services.GetService<ILoggerFactory>()?.CreateLogger("SessionBridge.Redis"),
-            services.GetService<TimeProvider>(),
-            services.GetRequiredService<SessionBridge.Legacy.Format.LegacySessionFormat>()));
+        return LegacySessionStoreSetup.AddConfiguredStore<RedisSessionStoreOptions, RedisSessionStoreOptionsValidator>(
+            builder,
+            LegacySessionDefaults.RedisStoreName,
+            LegacySessionDefaults.RedisConfigurationSection,
+            static services => new RedisSessionStore(
+                services.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value,
+                services.GetService<ILoggerFactory>()?.CreateLogger("SessionBridge.Redis"),
+                services.GetService<TimeProvider>(),
+                services.GetRequiredService<SessionBridge.Legacy.Format.LegacySessionFormat>()),
+            configure,
+            static services => Describe(services.GetRequiredService<IOptions<RedisSessionStoreOptions>>().Value),
+            static (options, configuration, services) =>
+                new RedisSessionStoreOptionsSetup(services.GetRequiredService<IOptions<LegacySessionOptions>>(), configuration).Configure(options));
     }
 
     /// <summary>
@@ -101,5 +94,22 @@ public static class LegacySessionRedisBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(connection);
         return builder.AddRedisLockProvider(_ => connection, keyPrefix);
+    }
+
+    /// <summary>The store's target for the start-up log line: endpoints and layout, never the password.</summary>
+    private static string Describe(RedisSessionStoreOptions options)
+    {
+        string target;
+        if (options.ConnectionMultiplexerFactory is not null)
+        {
+            target = "the application's connection";
+        }
+        else
+        {
+            var parsed = ConfigurationOptions.Parse(options.Configuration ?? string.Empty, ignoreUnknown: true);
+            target = parsed.EndPoints.Count == 0 ? "no endpoint" : string.Join(", ", parsed.EndPoints.Select(EndPointCollection.ToString));
+        }
+
+        return $"{target}, layout {options.KeyLayout}, application '{options.ApplicationName}'";
     }
 }

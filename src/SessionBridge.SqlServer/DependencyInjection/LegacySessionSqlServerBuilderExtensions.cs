@@ -25,6 +25,14 @@ public static class LegacySessionSqlServerBuilderExtensions
     /// <returns>The builder.</returns>
     public static ILegacySessionBuilder AddSqlServerStore(this ILegacySessionBuilder builder, Action<SqlServerStoreOptions>? configure = null)
     {
-        return LegacySessionStoreSetup.AddConfiguredStore<SqlServerStoreOptions, SqlServerStoreOptionsValidator>(builder, SqlServerStoreDefaults.StoreName, SqlServerStoreDefaults.ConfigurationSection, SqlServerStoreSetup.Create, configure);
+        return LegacySessionStoreSetup.AddConfiguredStore<SqlServerStoreOptions, SqlServerStoreOptionsValidator>(builder, SqlServerStoreDefaults.StoreName, SqlServerStoreDefaults.ConfigurationSection, SqlServerStoreSetup.Create, configure,
+            static services => Describe(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SqlServerStoreOptions>>().Value));
+    }
+
+    /// <summary>The store's target for the start-up log line: server and database, never the credentials.</summary>
+    private static string Describe(SqlServerStoreOptions options)
+    {
+        var connection = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(options.ConnectionString);
+        return $"{connection.DataSource}, database '{(connection.InitialCatalog.Length == 0 ? "ASPState" : connection.InitialCatalog)}', {options.Compatibility}";
     }
 }

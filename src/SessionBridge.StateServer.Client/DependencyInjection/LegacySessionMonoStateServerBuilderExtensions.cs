@@ -24,6 +24,7 @@ public static class LegacySessionMonoStateServerBuilderExtensions
     /// <returns>The builder.</returns>
     public static ILegacySessionBuilder AddMonoStateServerStore(this ILegacySessionBuilder builder, Action<MonoStateServerStoreOptions>? configure = null)
     {
-        return LegacySessionStoreSetup.AddConfiguredStore<MonoStateServerStoreOptions, MonoStateServerStoreOptionsValidator>(builder, MonoStateServerStoreSetup.StoreName, MonoStateServerStoreSetup.ConfigurationSection, MonoStateServerStoreSetup.Create, configure);
+        return LegacySessionStoreSetup.AddConfiguredStore<MonoStateServerStoreOptions, MonoStateServerStoreOptionsValidator>(builder, MonoStateServerStoreSetup.StoreName, MonoStateServerStoreSetup.ConfigurationSection, MonoStateServerStoreSetup.Create, configure,
+            static services => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MonoStateServerStoreOptions>>().Value.ConnectionString ?? string.Empty);
     }
 }

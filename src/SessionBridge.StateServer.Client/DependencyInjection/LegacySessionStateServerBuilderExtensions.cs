@@ -24,6 +24,9 @@ public static class LegacySessionStateServerBuilderExtensions
     /// <returns>The builder.</returns>
     public static ILegacySessionBuilder AddStateServerStore(this ILegacySessionBuilder builder, Action<StateServerStoreOptions>? configure = null)
     {
-        return LegacySessionStoreSetup.AddConfiguredStore<StateServerStoreOptions, StateServerStoreOptionsValidator>(builder, StateServerStoreSetup.StoreName, StateServerStoreSetup.ConfigurationSection, StateServerStoreSetup.Create, configure);
+        return LegacySessionStoreSetup.AddConfiguredStore<StateServerStoreOptions, StateServerStoreOptionsValidator>(builder, StateServerStoreSetup.StoreName, StateServerStoreSetup.ConfigurationSection, StateServerStoreSetup.Create, configure,
+            static services => services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StateServerStoreOptions>>().Value is var o
+                ? $"{(o.PartitionConnectionStrings.Count > 0 ? $"{o.PartitionConnectionStrings.Count} partitions" : o.ConnectionString)}, application '{o.ApplicationId}'"
+                : string.Empty);
     }
 }

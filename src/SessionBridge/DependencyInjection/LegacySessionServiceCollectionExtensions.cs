@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -7,7 +8,6 @@ using SessionBridge.Diagnostics;
 using SessionBridge.Hosting;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Format.Values;
-using SessionBridge.Legacy.Stores.InMemory;
 using SessionBridge.Locking;
 using SessionBridge.Middleware;
 using SessionBridge.Session;
@@ -49,6 +49,7 @@ public static class LegacySessionServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         AddCore(services);
         services.Configure<LegacySessionOptions>(configuration);
+        services.AddSingleton(new LegacySessionConfigurationSection(configuration));
         return new LegacySessionBuilder(services);
     }
 
@@ -72,17 +73,21 @@ public static class LegacySessionServiceCollectionExtensions
                 dialect: SessionIds.Dialect(options.LegacyPlatform));
         });
         services.TryAddSingleton<StoreInvoker>();
+        services.TryAddSingleton<SessionLockAcquirer>();
+        services.TryAddSingleton<SessionCommitter>();
+        services.TryAddSingleton<SessionProblems>();
+        services.TryAddSingleton<LegacySessionEndpointPolicy>();
+        services.TryAddSingleton<LegacySessionPipelineCheck>();
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, LegacySessionPipelineCheck.StartupFilter>());
         services.TryAddSingleton<LegacySessionMiddleware>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LegacySessionStartupLog>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LegacyWebConfigWarningLogger>());
 
         // The embedded store is always there, so that it is the default and LegacySession:Store = InMemory always works.
-        if (!services.Any(d => d.ServiceType == typeof(InMemoryStoreMarker)))
+        if (!services.Any(d => d.ImplementationInstance is LegacySessionStoreRegistration { Name: LegacySessionDefaults.InMemoryStoreName }))
         {
-            services.AddSingleton<InMemoryStoreMarker>();
-            services.AddOptions<InMemorySessionStoreOptions>();
-            services.AddSingleton(new LegacySessionStoreRegistration(LegacySessionDefaults.InMemoryStoreName, LegacySessionBuilderExtensions.CreateInMemoryStore));
+            LegacySessionBuilderExtensions.AddInMemoryStoreCore(new LegacySessionBuilder(services), null);
         }
     }
 
-    private sealed class InMemoryStoreMarker;
 }

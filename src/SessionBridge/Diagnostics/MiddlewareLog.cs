@@ -32,4 +32,8 @@ internal static partial class MiddlewareLog
     [LoggerMessage(EventId = 407, EventName = "SessionReleaseFailed", Level = LogLevel.Error,
         Message = "Releasing session {SessionId} after a failed endpoint failed; the store frees the lock after its time to live.")]
     public static partial void ReleaseFailed(ILogger logger, Exception exception, string sessionId);
+
+    [LoggerMessage(EventId = 408, EventName = "ValueNotWritable", Level = LogLevel.Error,
+        Message = "Session {SessionId} was not saved because the value under key '{Key}' cannot be written: {Reason} Nothing was saved and the lock was released.")]
+    public static partial void ValueNotWritable(ILogger logger, string sessionId, string key, string reason);
 }

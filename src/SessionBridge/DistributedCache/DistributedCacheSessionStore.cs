@@ -43,7 +43,7 @@ internal sealed class DistributedCacheSessionStore : ILegacySessionStore, ISessi
         _cache = cache;
         _locks = locks;
         _prefix = options.KeyPrefix ?? string.Empty;
-        _lockTimeout = options.LockTimeout ?? defaultLockTimeout ?? TimeSpan.FromSeconds(110);
+        _lockTimeout = options.LockTimeout ?? defaultLockTimeout ?? Legacy.SystemWebDefaults.ExecutionTimeout;
         _timeProvider = timeProvider ?? TimeProvider.System;
         if (_lockTimeout <= TimeSpan.Zero)
         {

@@ -10,7 +10,7 @@ namespace SessionBridge.DistributedCache;
 internal sealed class InProcessSessionLockProvider : ISessionLockProvider, ISessionLockReleaseNotifier
 {
     private readonly Dictionary<string, Holder> _locks = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TaskCompletionSource> _signals = new(StringComparer.Ordinal);
+    private readonly LockReleaseSignals _signals;
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
     private long _nextLockId;
@@ -20,6 +20,7 @@ internal sealed class InProcessSessionLockProvider : ISessionLockProvider, ISess
     public InProcessSessionLockProvider(TimeProvider? timeProvider = null)
     {
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _signals = new LockReleaseSignals(_timeProvider);
     }
 
     /// <inheritdoc/>
@@ -85,34 +86,23 @@ internal sealed class InProcessSessionLockProvider : ISessionLockProvider, ISess
     }
 
     /// <inheritdoc/>
-    public ValueTask WaitForReleaseAsync(string sessionId, TimeSpan maxWait, CancellationToken cancellationToken)
+    public async ValueTask WaitForReleaseAsync(string sessionId, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
-        Task signal;
+
+        // Observe first, then look: a release after this line completes the observation.
+        using var observation = _signals.Observe(sessionId);
         lock (_gate)
         {
             if (!TryGetLive(sessionId, _timeProvider.GetUtcNow(), out _))
             {
-                return ValueTask.CompletedTask;
+                return;
             }
-
-            if (!_signals.TryGetValue(sessionId, out var source))
-            {
-                source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _signals[sessionId] = source;
-            }
-
-            signal = source.Task;
         }
 
-        return WaitAsync(signal, maxWait, cancellationToken);
-    }
-
-    private async ValueTask WaitAsync(Task signal, TimeSpan maxWait, CancellationToken cancellationToken)
-    {
         try
         {
-            await signal.WaitAsync(maxWait, _timeProvider, cancellationToken).ConfigureAwait(false);
+            await observation.Released.WaitAsync(maxWait, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -136,13 +126,7 @@ internal sealed class InProcessSessionLockProvider : ISessionLockProvider, ISess
         return false;
     }
 
-    private void Signal(string sessionId)
-    {
-        if (_signals.Remove(sessionId, out var source))
-        {
-            source.TrySetResult();
-        }
-    }
+    private void Signal(string sessionId) => _signals.Signal(sessionId);
 
     private readonly record struct Holder(string LockId, DateTimeOffset Since, DateTimeOffset ExpiresAt);
 }

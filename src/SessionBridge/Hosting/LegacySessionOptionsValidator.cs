@@ -2,11 +2,24 @@ using Microsoft.Extensions.Options;
 
 namespace SessionBridge.Hosting;
 
-internal sealed class LegacySessionOptionsValidator : IValidateOptions<LegacySessionOptions>
+internal sealed class LegacySessionOptionsValidator(IEnumerable<LegacySessionConfigurationSection> sections) : IValidateOptions<LegacySessionOptions>
 {
     public ValidateOptionsResult Validate(string? name, LegacySessionOptions options)
     {
         var failures = new List<string>();
+        foreach (var section in sections)
+        {
+            failures.AddRange(section.SessionKeyFailures());
+        }
+
+        foreach (var (key, kind) in options.SessionKeys)
+        {
+            if (!Enum.IsDefined(kind))
+            {
+                failures.Add($"LegacySession:SessionKeys:{key} is '{kind}', which is not a session value kind. Set one of: {LegacySessionConfigurationSection.AllowedValueKinds}.");
+            }
+        }
+
         if (string.IsNullOrWhiteSpace(options.CookieName) || !IsToken(options.CookieName))
         {
             failures.Add($"LegacySession:CookieName '{options.CookieName}' is not a valid cookie name; use letters, digits and '_', '.', '-' (default '{LegacySessionDefaults.CookieName}').");

@@ -1,12 +1,16 @@
+using SessionBridge.Legacy.Stores;
+
 namespace SessionBridge.Locking;
 
 /// <summary>
-/// The requests of this process that use a session: each takes a ticket while it acquires the session, holders signal
-/// when they release a lock (so waiters here retry at once), and waiters are counted against the queue limit.
+/// The requests of this process that use a session: holders signal when they release a lock (through the
+/// process-wide <see cref="LockReleaseSignals"/>, so waiters here retry at once), and waiters are counted against the
+/// queue limit.
 /// </summary>
 internal sealed class SessionLockCoordinator
 {
-    private readonly Dictionary<string, Queue> _queues = new(StringComparer.Ordinal);
+    private readonly LockReleaseSignals _signals = new();
+    private readonly Dictionary<string, int> _waiters = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     /// <summary>Requests of this process waiting for some session's lock right now.</summary>
@@ -17,9 +21,9 @@ internal sealed class SessionLockCoordinator
             lock (_gate)
             {
                 var count = 0;
-                foreach (var queue in _queues.Values)
+                foreach (var waiters in _waiters.Values)
                 {
-                    count += queue.Waiters;
+                    count += waiters;
                 }
 
                 return count;
@@ -32,126 +36,63 @@ internal sealed class SessionLockCoordinator
     {
         lock (_gate)
         {
-            return _queues.TryGetValue(sessionId, out var queue) ? queue.Waiters : 0;
+            return _waiters.GetValueOrDefault(sessionId);
         }
     }
 
-    public Ticket Enter(string sessionId)
-    {
-        lock (_gate)
-        {
-            if (!_queues.TryGetValue(sessionId, out var queue))
-            {
-                queue = new Queue();
-                _queues[sessionId] = queue;
-            }
-
-            queue.Users++;
-            return new Ticket(this, sessionId, queue);
-        }
-    }
+    /// <summary>
+    /// Observes the next release of <paramref name="sessionId"/> by a holder in this process. Take it before reading the
+    /// store, so a release between the read and the wait is not missed.
+    /// </summary>
+    public LockReleaseSignals.Observation ObserveRelease(string sessionId) => _signals.Observe(sessionId);
 
     /// <summary>Wakes the requests of this process that wait for <paramref name="sessionId"/>.</summary>
-    public void SignalRelease(string sessionId)
+    public void SignalRelease(string sessionId) => _signals.Signal(sessionId);
+
+    /// <summary>
+    /// Counts a request as waiting for <paramref name="sessionId"/>; <see langword="null"/> when <paramref name="limit"/>
+    /// requests already wait. Dispose the result when the request stops waiting.
+    /// </summary>
+    public IDisposable? TryStartWaiting(string sessionId, int limit)
     {
-        TaskCompletionSource? released = null;
         lock (_gate)
         {
-            if (_queues.TryGetValue(sessionId, out var queue) && queue.Waiters > 0)
+            var waiting = _waiters.GetValueOrDefault(sessionId);
+            if (waiting >= limit)
             {
-                released = queue.Signal;
-                queue.Signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-        }
-
-        released?.TrySetResult();
-    }
-
-    private Task CurrentSignal(Queue queue)
-    {
-        lock (_gate)
-        {
-            return queue.Signal.Task;
-        }
-    }
-
-    private bool StartWaiting(Queue queue, int limit)
-    {
-        lock (_gate)
-        {
-            if (queue.Waiters >= limit)
-            {
-                return false;
+                return null;
             }
 
-            queue.Waiters++;
-            return true;
+            _waiters[sessionId] = waiting + 1;
+            return new Waiting(this, sessionId);
         }
     }
 
-    private void StopWaiting(Queue queue)
+    private void StopWaiting(string sessionId)
     {
         lock (_gate)
         {
-            queue.Waiters--;
-        }
-    }
-
-    private void Leave(string sessionId, Queue queue)
-    {
-        lock (_gate)
-        {
-            if (--queue.Users == 0)
+            if (_waiters.TryGetValue(sessionId, out var waiting) && waiting > 1)
             {
-                _queues.Remove(sessionId);
+                _waiters[sessionId] = waiting - 1;
+            }
+            else
+            {
+                _waiters.Remove(sessionId);
             }
         }
     }
 
-    /// <summary>One request's place among the users of a session.</summary>
-    internal sealed class Ticket(SessionLockCoordinator owner, string sessionId, Queue queue) : IDisposable
+    private sealed class Waiting(SessionLockCoordinator owner, string sessionId) : IDisposable
     {
-        private bool _waiting;
-        private bool _disposed;
-
-        /// <summary>Completes when a holder in this process next releases the lock. Take it before reading the store.</summary>
-        public Task Released => owner.CurrentSignal(queue);
-
-        /// <summary>Counts this request as waiting; <see langword="false"/> when the queue is full.</summary>
-        public bool TryStartWaiting(int limit)
-        {
-            if (_waiting)
-            {
-                return true;
-            }
-
-            _waiting = owner.StartWaiting(queue, limit);
-            return _waiting;
-        }
+        private int _disposed;
 
         public void Dispose()
         {
-            if (_disposed)
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                return;
+                owner.StopWaiting(sessionId);
             }
-
-            _disposed = true;
-            if (_waiting)
-            {
-                owner.StopWaiting(queue);
-            }
-
-            owner.Leave(sessionId, queue);
         }
-    }
-
-    internal sealed class Queue
-    {
-        public int Users { get; set; }
-
-        public int Waiters { get; set; }
-
-        public TaskCompletionSource Signal { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

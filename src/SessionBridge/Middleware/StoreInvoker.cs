@@ -58,6 +58,26 @@ internal sealed class StoreInvoker(
             return true;
         }, (Id: sessionId, Timeout: timeoutMinutes), cancellationToken);
 
+    /// <summary>Whether the store can tell a waiter that a lock was released (<see cref="ISessionLockReleaseNotifier"/>).</summary>
+    public bool NotifiesRelease => resolver.Store is ISessionLockReleaseNotifier;
+
+    /// <summary>
+    /// Waits, through the store's notification, until the lock of <paramref name="sessionId"/> may be free or
+    /// <paramref name="maxWait"/> passes (capped below LegacySession:StoreTimeout), with the same deadline, metrics and
+    /// exception translation as every other store call.
+    /// </summary>
+    /// <exception cref="SessionStoreUnavailableException">The notification failed or did not return in time.</exception>
+    public ValueTask<bool> WaitForReleaseAsync(string sessionId, TimeSpan maxWait, CancellationToken cancellationToken) =>
+        RunAsync("wait_release", sessionId, static async (s, a, ct) =>
+        {
+            if (s is ISessionLockReleaseNotifier notifier)
+            {
+                await notifier.WaitForReleaseAsync(a.Id, a.MaxWait, ct).ConfigureAwait(false);
+            }
+
+            return true;
+        }, (Id: sessionId, MaxWait: maxWait < _timeout ? maxWait : _timeout / 2), cancellationToken);
+
     private async ValueTask<TResult> RunAsync<TArg, TResult>(
         string operation,
         string sessionId,

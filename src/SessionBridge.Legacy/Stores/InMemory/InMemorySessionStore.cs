@@ -22,7 +22,7 @@ namespace SessionBridge.Legacy.Stores.InMemory;
 internal sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockReleaseNotifier, IDisposable
 {
     private readonly Dictionary<string, Entry> _sessions = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TaskCompletionSource> _releaseSignals = new(StringComparer.Ordinal);
+    private readonly LockReleaseSignals _releaseSignals;
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
     private readonly LegacySessionFormat _format;
@@ -46,7 +46,8 @@ internal sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockRe
         }
 
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _lockTimeout = options.LockTimeout ?? defaultLockTimeout ?? TimeSpan.FromSeconds(110);
+        _releaseSignals = new LockReleaseSignals(_timeProvider);
+        _lockTimeout = options.LockTimeout ?? defaultLockTimeout ?? SystemWebDefaults.ExecutionTimeout;
         if (_lockTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(options), _lockTimeout, "InMemorySessionStoreOptions.LockTimeout must be positive.");
@@ -231,27 +232,28 @@ internal sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockRe
     }
 
     /// <inheritdoc/>
-    public ValueTask WaitForReleaseAsync(string sessionId, TimeSpan maxWait, CancellationToken cancellationToken)
+    public async ValueTask WaitForReleaseAsync(string sessionId, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
-        Task signal;
+
+        // Observe first, then look: a release after this line completes the observation.
+        using var observation = _releaseSignals.Observe(sessionId);
         lock (_gate)
         {
             if (!_sessions.TryGetValue(sessionId, out var entry) || entry.LockId is null)
             {
-                return ValueTask.CompletedTask;
+                return;
             }
-
-            if (!_releaseSignals.TryGetValue(sessionId, out var source))
-            {
-                source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _releaseSignals[sessionId] = source;
-            }
-
-            signal = source.Task;
         }
 
-        return WaitAsync(signal, maxWait, cancellationToken);
+        try
+        {
+            await observation.Released.WaitAsync(maxWait, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // maxWait elapsed: the caller polls again.
+        }
     }
 
     /// <summary>The stored bytes of a session (in the format's dialect), or <see langword="null"/> when it holds none.</summary>
@@ -291,18 +293,6 @@ internal sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockRe
 
     /// <inheritdoc/>
     public void Dispose() => _sweepTimer?.Dispose();
-
-    private async ValueTask WaitAsync(Task signal, TimeSpan maxWait, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await signal.WaitAsync(maxWait, _timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // maxWait elapsed: the caller polls again.
-        }
-    }
 
     private bool TryGetLive(string sessionId, DateTimeOffset now, out Entry entry)
     {
@@ -360,13 +350,7 @@ internal sealed class InMemorySessionStore : ILegacySessionStore, ISessionLockRe
         }
     }
 
-    private void SignalRelease(string sessionId)
-    {
-        if (_releaseSignals.Remove(sessionId, out var source))
-        {
-            source.TrySetResult();
-        }
-    }
+    private void SignalRelease(string sessionId) => _releaseSignals.Signal(sessionId);
 
     private static TimeSpan ToTimeSpan(int timeoutMinutes)
     {
