@@ -177,11 +177,14 @@ internal static class RedisHashItemCodec
         }
     }
 
-    private static LegacySessionFormatException NotWritable(string key, string reason, Exception? inner = null) =>
-        new($"The session item '{key}' cannot be written in the Redis provider 2.x–4.x layout: {reason.TrimEnd('.')}. Nothing was saved.", inner);
+    private static LegacySessionFormatException NotWritable(string? key, string reason, Exception? inner = null) =>
+        new($"The session item '{key ?? "(null key)"}' cannot be written in the Redis provider 2.x–4.x layout: {reason.TrimEnd('.')}. Nothing was saved.", inner)
+        {
+            Key = key,
+        };
 
     private static string KeyOf(SessionStateItemCollection items, int index) =>
-        items.GetKey(index) ?? throw NotWritable("(null key)",
+        items.GetKey(index) ?? throw NotWritable(null,
             "the provider keeps one HASH field per item and an item needs a name; the provider itself cannot store a null key either");
 
     private static byte[] NullMarkerFor(string key, RedisHashSnapshot? snapshot, byte[] defaultNullMarker)

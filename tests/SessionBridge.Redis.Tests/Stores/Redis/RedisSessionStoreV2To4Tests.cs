@@ -224,6 +224,7 @@ public sealed class RedisSessionStoreV2To4Tests(RedisServerFixture fixture) : IC
         var error = await Assert.ThrowsAsync<LegacySessionFormatException>(async () =>
             await store.SetAndReleaseItemExclusiveAsync(id, read.Data, read.LockId, newItem: false, Ct));
 
+        Assert.Equal("Node", error.Key);
         Assert.Contains("'Node'", error.Message, StringComparison.Ordinal);
         Assert.Contains("Nothing was saved", error.Message, StringComparison.Ordinal);
         var stored = await StoredFields(id);
