@@ -68,7 +68,7 @@ internal static class StateServerRedisScripts
     /// value} (locked by someone else); {1, items, timeout seconds or -1, static objects or nil, new cookie or -1}
     /// (found); {3, 1 when the item is the uninitialized one} (released).
     /// </summary>
-    public const string Get = CookieFunction + Rearm + Unlock + """
+    public const string Get = CookieFunction + "\n" + Rearm + "\n" + Unlock + "\n" + """
         local lock = redis.call('GET', KEYS[1])
         if ARGV[1] == '2' then
           if lock then
@@ -116,7 +116,7 @@ internal static class StateServerRedisScripts
     /// unlocked one whatever the cookie. Returns {1} (written or, uninitialized, kept) or {2, holder's cookie, holder's
     /// lock value}.
     /// </summary>
-    public const string Put = CookieFunction + """
+    public const string Put = CookieFunction + "\n" + """
         if ARGV[8] == '1' then
           if redis.call('EXISTS', KEYS[2]) == 0 then
             redis.call('SET', KEYS[2], ARGV[9], 'EX', ARGV[2])
@@ -149,7 +149,7 @@ internal static class StateServerRedisScripts
     /// DELETE. ARGV = {cookie or -1, channel, session id}. Returns {0} (no item), {2, holder's cookie, holder's lock value}
     /// (locked and the cookie missing or another), or {1} (removed).
     /// </summary>
-    public const string Delete = CookieFunction + """
+    public const string Delete = CookieFunction + "\n" + """
         local lock = redis.call('GET', KEYS[1])
         if lock then
           if ARGV[1] == '-1' or cookie(lock) ~= tonumber(ARGV[1]) then
@@ -169,7 +169,7 @@ internal static class StateServerRedisScripts
         """;
 
     /// <summary>HEAD. No ARGV. Returns 1 when the item exists or is locked (re-arming its TTLs), else 0.</summary>
-    public const string Head = Rearm + """
+    public const string Head = Rearm + "\n" + """
         if redis.call('EXISTS', KEYS[1]) == 1 then
           return 1
         end
@@ -181,7 +181,7 @@ internal static class StateServerRedisScripts
         """;
 
     /// <summary>The cookie of ARGV[1] (for tests: the Lua hash equals <see cref="RedisStateServerBackend.Cookie"/>).</summary>
-    public const string CookieOf = CookieFunction + """
+    public const string CookieOf = CookieFunction + "\n" + """
         return cookie(ARGV[1])
         """;
 
@@ -203,7 +203,7 @@ internal static class StateServerRedisScripts
     /// {1, collection data, static objects data, timeout, lock id, locked, lock time, actions, lock id for the caller or
     /// nil} (found; locked for the caller with lock id + 1 when asked).
     /// </summary>
-    public const string MonoGetItem = MonoTouch + """
+    public const string MonoGetItem = MonoTouch + "\n" + """
         local h = redis.call('HMGET', KEYS[1], 'd', 's', 't', 'l', 'k', 'kt', 'a')
         if not h[3] then
           return { 0 }
@@ -235,7 +235,7 @@ internal static class StateServerRedisScripts
     /// <c>newItem</c>) is replaced only when its lock id is the caller's; otherwise a new unlocked item carries the
     /// caller's lock id. Returns 1 when it wrote.
     /// </summary>
-    public const string MonoSetAndRelease = MonoTouch + """
+    public const string MonoSetAndRelease = MonoTouch + "\n" + """
         if ARGV[1] == '0' and redis.call('EXISTS', KEYS[1]) == 1 then
           if redis.call('HGET', KEYS[1], 'l') ~= ARGV[3] then
             touch(redis.call('HGET', KEYS[1], 't'))
@@ -261,7 +261,7 @@ internal static class StateServerRedisScripts
         """;
 
     /// <summary>Mono <c>ReleaseItemExclusive</c>. ARGV = {lock id or "", now}. Unlocks when the lock id matches.</summary>
-    public const string MonoRelease = MonoTouch + """
+    public const string MonoRelease = MonoTouch + "\n" + """
         local h = redis.call('HMGET', KEYS[1], 't', 'l')
         if not h[1] then
           return 0
@@ -281,7 +281,7 @@ internal static class StateServerRedisScripts
         """;
 
     /// <summary>Mono <c>ResetItemTimeout</c>. ARGV = {unused, now}. Slides the expiry of an existing item.</summary>
-    public const string MonoResetTimeout = MonoTouch + """
+    public const string MonoResetTimeout = MonoTouch + "\n" + """
         local t = redis.call('HGET', KEYS[1], 't')
         if not t then
           return 0
@@ -294,7 +294,7 @@ internal static class StateServerRedisScripts
     /// Mono <c>CreateUninitializedItem</c>. ARGV = {timeout, now}. Creates an unlocked item with no data and
     /// <c>InitializeItem</c>, only where there is none (Mono's server would overwrite a live session).
     /// </summary>
-    public const string MonoCreateUninitialized = MonoTouch + """
+    public const string MonoCreateUninitialized = MonoTouch + "\n" + """
         if redis.call('EXISTS', KEYS[1]) == 1 then
           return 0
         end
