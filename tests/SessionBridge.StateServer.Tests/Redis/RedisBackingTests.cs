@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.MonoStateServer;
-using SessionBridge.Legacy.Stores;
+using SessionBridge.Legacy.Tests.MonoStateServer;
 using SessionBridge.Redis;
 using SessionBridge.Redis.Tests.Infrastructure;
 using SessionBridge.StateServer.Client;
