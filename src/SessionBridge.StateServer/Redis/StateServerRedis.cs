@@ -88,6 +88,9 @@ internal sealed class StateServerRedis : IAsyncDisposable
                 options.AbortOnConnectFail = false;
                 // A command issued while disconnected fails at once instead of waiting in the client's backlog.
                 options.BacklogPolicy = BacklogPolicy.FailFast;
+                // Replies complete on the thread pool rather than the library's own I/O threads: measured faster on a
+                // two-core machine shared with the clients and Redis (bench/results/state-server.md).
+                options.SocketManager = SocketManager.ThreadPool;
                 _connecting = ConnectionMultiplexer.ConnectAsync(options);
             }
 
