@@ -2,6 +2,7 @@ using System.Net;
 using SessionBridge.Legacy.Stores;
 using SessionBridge.Mono.EndToEnd.Tests.Infrastructure;
 using SessionBridge.Redis.Tests.Infrastructure;
+using SessionBridge.StateServer.EndToEnd.Tests.Infrastructure;
 
 namespace SessionBridge.Mono.EndToEnd.Tests;
 
