@@ -11,7 +11,10 @@ using SessionBridge.StateServer.Client;
 // Each cycle on one session: GET acquire, PUT (write + release), GET, GET acquire, GET release.
 // Usage: SessionBridge.StateServer.Bench [--seconds 5] [--warmup 1] [--connections 1,8] [--output file.md]
 //                                       [--store memory|redis --redis <configuration>] (passed to the server)
+//                                       [--compare-redis <configuration>] (side by side: an in-memory server and a
+//                                       Redis-backed one, raw requests, alternating at each connection count)
 var seconds = 5;
+string? compareRedis = null;
 string[] serverArguments = [];
 var backing = "in-memory";
 var warmup = 1;
@@ -27,8 +30,14 @@ for (var i = 0; i < args.Length; i++)
         case "--output": output = args[++i]; break;
         case "--store": serverArguments = [.. serverArguments, "--store", args[++i]]; backing = args[i] == "redis" ? "Redis" : "in-memory"; break;
         case "--redis": serverArguments = [.. serverArguments, "--redis", args[++i]]; break;
+        case "--compare-redis": compareRedis = args[++i]; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
+}
+
+if (compareRedis is not null)
+{
+    return await CompareAsync(compareRedis, connectionCounts, warmup, seconds, output);
 }
 
 var port = FreePort();
@@ -69,6 +78,52 @@ finally
 }
 
 return 0;
+
+// The in-memory and the Redis-backed server side by side in one run: both processes up at once, raw [MS-ASP] rows
+// alternating (memory, Redis) at each connection count, and the ratio.
+static async Task<int> CompareAsync(string redis, int[] connectionCounts, int warmup, int seconds, string? output)
+{
+    var memoryPort = FreePort();
+    using var memory = StartServer(memoryPort, []);
+    var redisPort = FreePort();
+    using var onRedis = StartServer(redisPort, ["--store", "redis", "--redis", redis]);
+    try
+    {
+        var text = new StringBuilder()
+            .AppendLine("| backing | connections | requests/s | p50 | p99 | Redis ÷ memory |")
+            .AppendLine("|---|---|---|---|---|---|");
+        foreach (var connections in connectionCounts)
+        {
+            var inMemory = await RunAsync(connections, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), (c, s, d, ct) => RawWorkerAsync(memoryPort, c, s, d, ct));
+            var withRedis = await RunAsync(connections, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), (c, s, d, ct) => RawWorkerAsync(redisPort, c, s, d, ct));
+            var lines = new[]
+            {
+                $"| in-memory | {connections} | {inMemory.RequestsPerSecond:N0} | {inMemory.P50Micros:0} µs | {inMemory.P99Micros:0} µs | |",
+                $"| Redis | {connections} | {withRedis.RequestsPerSecond:N0} | {withRedis.P50Micros:0} µs | {withRedis.P99Micros:0} µs | {withRedis.RequestsPerSecond / inMemory.RequestsPerSecond:0.00} |",
+            };
+            foreach (var line in lines)
+            {
+                Console.WriteLine(line);
+                text.AppendLine(line);
+            }
+        }
+
+        Console.WriteLine(text);
+        if (output is not null)
+        {
+            await File.WriteAllTextAsync(output, text.ToString());
+        }
+    }
+    finally
+    {
+        memory.Kill();
+        onRedis.Kill();
+        await memory.WaitForExitAsync();
+        await onRedis.WaitForExitAsync();
+    }
+
+    return 0;
+}
 
 static string Row(string name, int connections, Result r) =>
     $"| {name} | {connections} | {r.RequestsPerSecond:N0} | {r.P50Micros:0} µs | {r.P99Micros:0} µs |";

@@ -3,8 +3,8 @@ using SessionBridge.StateServer.Client;
 namespace SessionBridge.StateServer;
 
 /// <summary>
-/// Answers parsed [MS-ASP] requests: the in-memory engine (<see cref="MemoryStateServerBackend"/>) or a SessionBridge
-/// store (<see cref="StoreStateServerBackend"/>, e.g. Redis).
+/// Answers parsed [MS-ASP] requests: the in-memory engine (<see cref="MemoryStateServerBackend"/>) or Redis
+/// (<see cref="Redis.RedisStateServerBackend"/>).
 /// </summary>
 /// <remarks>
 /// A backend that cannot reach its storage throws <see cref="Legacy.Stores.SessionStoreUnavailableException"/>; the

@@ -13,7 +13,7 @@ const string Usage = """
                                      [--aspnet-version 4.0.30319] [--max-body-bytes N]
                                      [--request-timeout <seconds>] [--idle-timeout <seconds>]
 
-    --store redis keeps items in Redis (e.g. --redis 127.0.0.1:6379), so a restart loses nothing.
+    --store redis keeps items of both protocols in Redis (e.g. --redis 127.0.0.1:6379), so a restart loses nothing.
     Loopback only unless --allow-remote is given. Settings also bind from configuration and the environment,
     e.g. StateServer__Port=42424, StateServer__AllowRemote__0=10.0.0.0/24, StateServer__Store=redis,
     StateServer__Redis=127.0.0.1:6379.

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionBridge.Legacy.Format;
-using SessionBridge.Redis;
+using SessionBridge.StateServer.Redis;
+using SessionBridge.StateServer.Remoting;
 
 namespace SessionBridge.StateServer;
 
@@ -10,6 +11,7 @@ namespace SessionBridge.StateServer;
 internal sealed class StateServerHostedService : IHostedService, IAsyncDisposable
 {
     private readonly IStateServerBackend _backend;
+    private readonly IMonoStateServerBackend _monoBackend;
     private readonly StateServerMetrics _metrics;
     private readonly StateServerListener _listener;
     private readonly ILogger _logger;
@@ -21,33 +23,22 @@ internal sealed class StateServerHostedService : IHostedService, IAsyncDisposabl
         _logger = loggers.CreateLogger<StateServerHostedService>();
         if (settings.UsesRedis)
         {
+            var redis = new StateServerRedis(settings.Redis!, settings.RedisOperationTimeout);
             var format = new LegacySessionFormat(compressionEnabled: settings.CompressionEnabled);
-            var storeLogger = loggers.CreateLogger<RedisSessionStore>();
-            _backend = new StoreStateServerBackend(
-                application => new RedisSessionStore(
-                    new RedisSessionStoreOptions
-                    {
-                        Configuration = settings.Redis,
-                        ApplicationName = application,
-                        ExecutionTimeout = settings.RedisLockTimeout,
-                    },
-                    storeLogger,
-                    time,
-                    format),
-                settings.RedisApplicationName,
-                format,
-                time);
+            _backend = new RedisStateServerBackend(redis, settings.RedisApplicationName, settings.RedisLockTimeout, format, time, ownsRedis: true);
+            _monoBackend = new RedisMonoStateServerBackend(redis, settings.MonoKeyPrefix, time);
             _storage = "redis (items survive restarts)";
         }
         else
         {
             _backend = new MemoryStateServerBackend(new StateServerEngine(time), ownsEngine: true);
+            _monoBackend = new MemoryMonoStateServerBackend(new MonoStateServerEngine(time), settings.MonoKeyPrefix, ownsEngine: true);
             _storage = "memory (a restart loses every item)";
         }
 
         var backend = _backend;
         _metrics = new StateServerMetrics(() => backend.Count ?? 0);
-        _listener = new StateServerListener(settings, _backend, time, _logger, _metrics);
+        _listener = new StateServerListener(settings, _backend, time, _logger, _metrics, _monoBackend);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -62,6 +53,7 @@ internal sealed class StateServerHostedService : IHostedService, IAsyncDisposabl
     public async ValueTask DisposeAsync()
     {
         await _listener.DisposeAsync().ConfigureAwait(false);
+        await _monoBackend.DisposeAsync().ConfigureAwait(false);
         await _backend.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
     }

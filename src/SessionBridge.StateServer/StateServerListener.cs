@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.MonoStateServer;
 using SessionBridge.Legacy.Stores;
+using SessionBridge.StateServer.Remoting;
 using SessionBridge.StateServer.Client;
 
 namespace SessionBridge.StateServer;

@@ -22,7 +22,7 @@ internal sealed class StateServerOptions
 
     /// <summary>
     /// Where items live: <c>memory</c> (the default, like aspnet_state: a restart loses every item) or <c>redis</c>
-    /// (SessionBridge's Redis store in the provider v5 layout: a restart loses nothing).
+    /// (the Redis store's provider v5 layout for [MS-ASP] sessions, one HASH per Mono session: a restart loses nothing).
     /// </summary>
     public string Store { get; set; } = "memory";
 
@@ -42,9 +42,12 @@ internal sealed class StateServerOptions
     /// </summary>
     public TimeSpan RedisLockTimeout { get; set; } = TimeSpan.FromSeconds(110);
 
+    /// <summary>With <c>--store redis</c>: how long one Redis operation may take before the request fails (default 5 s).</summary>
+    public TimeSpan RedisOperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// With <c>--store redis</c>: whether clients compress session blobs (the legacy <c>compressionEnabled</c>); the
-    /// server must read them to convert them to the Redis layout. Default false.
+    /// server must inflate them to keep the items in the Redis layout. Default false.
     /// </summary>
     public bool CompressionEnabled { get; set; }
 
@@ -111,6 +114,11 @@ internal sealed class StateServerOptions
         if (UsesRedis && (RedisLockTimeout < TimeSpan.FromSeconds(1) || RedisLockTimeout.Ticks % TimeSpan.TicksPerSecond != 0))
         {
             throw new InvalidOperationException($"StateServer:RedisLockTimeout must be a whole number of seconds, at least 1; it is {RedisLockTimeout}.");
+        }
+
+        if (UsesRedis && RedisOperationTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"StateServer:RedisOperationTimeout must be positive; it is {RedisOperationTimeout}.");
         }
 
         if (MaxBodyBytes < 1 || MaxHeadBytes < 256 || MaxHeaderCount < 1)

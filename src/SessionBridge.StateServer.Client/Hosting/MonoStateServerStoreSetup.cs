@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
 using SessionBridge.StateServer.Client;
 
@@ -16,5 +17,6 @@ internal static class MonoStateServerStoreSetup
     public static ILegacySessionStore Create(IServiceProvider services) => new MonoStateServerSessionStore(
         services.GetRequiredService<IOptions<MonoStateServerStoreOptions>>().Value,
         services.GetService<TimeProvider>(),
-        services.GetService<ILoggerFactory>()?.CreateLogger<MonoStateServerSessionStore>());
+        services.GetService<ILoggerFactory>()?.CreateLogger<MonoStateServerSessionStore>(),
+        services.GetRequiredService<LegacySessionFormat>());
 }

@@ -32,6 +32,11 @@ namespace SessionBridge.StateServer.Client;
 /// it after <c>ExecutionTimeout</c>, a window of one round trip.
 /// </para>
 /// <para>Session-scoped static objects (Mono's <c>StaticObjectsData</c>) are not carried: a write sends none.</para>
+/// <para>
+/// The session's bytes (<c>CollectionData</c>) are converted by the <see cref="LegacySessionFormat"/> the store receives,
+/// in Mono's dialect (<see cref="LegacySessionFormat.DeserializeStoreItems"/>): its type map, limits and compression
+/// apply, so mapped types read and write as in every other store.
+/// </para>
 /// </remarks>
 public sealed partial class MonoStateServerSessionStore : ILegacySessionStore, IDisposable
 {
@@ -43,13 +48,19 @@ public sealed partial class MonoStateServerSessionStore : ILegacySessionStore, I
     private readonly string _requestUri;
     private readonly RemotingLimits _limits;
     private readonly ResiliencePipeline _pipeline;
+    private readonly LegacySessionFormat _format;
     private volatile bool _disposed;
 
     /// <summary>Creates the store. Throws <see cref="ArgumentException"/> when a setting is invalid (the message says which).</summary>
     /// <param name="options">The options.</param>
     /// <param name="timeProvider">The clock for idle connections and the breaker; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">Where to log failed calls (event 224) and the circuit opening (225) and closing (226), or <see langword="null"/>.</param>
-    public MonoStateServerSessionStore(MonoStateServerStoreOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
+    /// <param name="format">
+    /// How sessions are encoded (type map, limits, compression), used in Mono's dialect whatever its own;
+    /// <see cref="LegacySessionFormat.Default"/> when <see langword="null"/>. <see cref="MonoStateServerStoreOptions.CompressionEnabled"/>
+    /// turns compression on even when the format has it off.
+    /// </param>
+    public MonoStateServerSessionStore(MonoStateServerStoreOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, LegacySessionFormat? format = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.NetworkTimeout <= TimeSpan.Zero)
@@ -63,6 +74,10 @@ public sealed partial class MonoStateServerSessionStore : ILegacySessionStore, I
         }
 
         _options = options;
+        var mono = (format ?? LegacySessionFormat.Default).WithDialect(LegacySessionDialect.Mono);
+        _format = options.CompressionEnabled && !mono.CompressionEnabled
+            ? new LegacySessionFormat(mono.Values, compressionEnabled: true, mono.MaxUncompressedLength, LegacySessionDialect.Mono)
+            : mono;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _endpoint = StateServerEndpoint.Parse(options.ConnectionString);
@@ -192,11 +207,11 @@ public sealed partial class MonoStateServerSessionStore : ILegacySessionStore, I
             ? id
             : throw new ArgumentException($"'{lockId}' is not a lock id of the Mono state server store (a 32-bit number).", nameof(lockId));
 
-    // The one place where the session's bytes are converted: Mono's SessionStateItemCollection format.
+    // The one place where the session's bytes are converted: the format object, in Mono's dialect.
     private SessionStateData FromCollectionData(byte[]? collectionData, int timeout) =>
-        new(timeout, collectionData is null ? null : MonoSessionStateSerializer.Deserialize(collectionData, _options.CompressionEnabled));
+        collectionData is null ? _format.CreateEmpty(timeout) : _format.DeserializeStoreItems(collectionData, timeout);
 
-    private byte[] ToCollectionData(SessionStateData data) => MonoSessionStateSerializer.Serialize(data.Items, _options.CompressionEnabled);
+    private byte[] ToCollectionData(SessionStateData data) => _format.SerializeStoreItems(data);
 
     private async ValueTask<MonoStateServerReply> GetAsync(string sessionId, bool exclusive, CancellationToken cancellationToken)
     {

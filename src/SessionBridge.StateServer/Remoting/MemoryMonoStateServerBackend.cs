@@ -1,6 +1,6 @@
 using SessionBridge.Legacy.MonoStateServer;
 
-namespace SessionBridge.StateServer;
+namespace SessionBridge.StateServer.Remoting;
 
 /// <summary>
 /// asp-state4's storage: in memory, Mono's semantics (<see cref="MonoStateServerEngine"/>), items keyed by the bare

@@ -1,6 +1,6 @@
 using SessionBridge.Legacy.MonoStateServer;
 
-namespace SessionBridge.StateServer;
+namespace SessionBridge.StateServer.Remoting;
 
 /// <summary>
 /// Answers Mono's .NET Remoting state server calls (<c>RemoteStateServer</c>'s six methods); the listener serves it on

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using SessionBridge.Legacy.Format;
+using SessionBridge.Legacy.MonoStateServer;
 
-namespace SessionBridge.Legacy.MonoStateServer;
+namespace SessionBridge.StateServer.Remoting;
 
 /// <summary>
 /// Mono's <c>RemoteStateServer</c> semantics (../spec/mono-legacy.md §1) over an in-memory table with sliding
