@@ -35,12 +35,11 @@ internal sealed class RedisStateServerBackend : IStateServerBackend
     private const int MaxSessionIdLength = 120;
     private const string StaticObjectsSuffix = "_SessionBridgeStaticObjects";
 
-    private static readonly byte[] s_uninitialized = RedisUninitializedItem.CreateV5Blob();
-
     private readonly StateServerRedis _redis;
     private readonly bool _ownsRedis;
     private readonly string? _applicationName;
     private readonly LegacySessionFormat _format;
+    private readonly byte[] _uninitialized;
     private readonly TimeProvider _time;
     private readonly RedisValue _lockTtlSeconds;
     private long _lastLockValue;
@@ -58,6 +57,7 @@ internal sealed class RedisStateServerBackend : IStateServerBackend
         _applicationName = string.IsNullOrWhiteSpace(applicationName) ? null : applicationName;
         _lockTtlSeconds = (long)lockTimeout.TotalSeconds;
         _format = format;
+        _uninitialized = RedisUninitializedItem.CreateV5Blob(format);
         _time = time;
     }
 
@@ -177,7 +177,7 @@ internal sealed class RedisStateServerBackend : IStateServerBackend
         var reply = (RedisResult[])(await _redis.EvaluateAsync(
             StateServerRedisScripts.Get,
             keys,
-            [mode, _lockTtlSeconds, candidate, releaseCookie, Channel(application), sessionId, s_uninitialized],
+            [mode, _lockTtlSeconds, candidate, releaseCookie, Channel(application), sessionId, _uninitialized],
             cancellationToken).ConfigureAwait(false))!;
         switch ((long)reply[0])
         {
@@ -192,7 +192,7 @@ internal sealed class RedisStateServerBackend : IStateServerBackend
         var items = (byte[])reply[1]!;
         var seconds = (long)reply[2];
         var minutes = seconds > 0 ? (int)Math.Min(StateServerEngine.MaxTimeoutMinutes, (seconds + 59) / 60) : StateServerEngine.DefaultTimeoutMinutes;
-        var uninitialized = items.AsSpan().SequenceEqual(s_uninitialized);
+        var uninitialized = items.AsSpan().SequenceEqual(_uninitialized);
         var staticObjects = reply[3].IsNull ? null : (byte[])reply[3]!;
         var cookie = (long)reply[4];
         return new StateServerResponse
@@ -247,7 +247,7 @@ internal sealed class RedisStateServerBackend : IStateServerBackend
         var reply = (RedisResult[])(await _redis.EvaluateAsync(
             StateServerRedisScripts.Put,
             keys,
-            [cookie, seconds, items, staticObjects, hasStaticObjects ? 1 : 0, Channel(application), sessionId, uninitialized ? 1 : 0, s_uninitialized],
+            [cookie, seconds, items, staticObjects, hasStaticObjects ? 1 : 0, Channel(application), sessionId, uninitialized ? 1 : 0, _uninitialized],
             cancellationToken).ConfigureAwait(false))!;
         return (long)reply[0] == 1 ? StateServerResponse.Ok : Locked(reply);
     }

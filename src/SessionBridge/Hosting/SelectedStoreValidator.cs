@@ -15,7 +15,18 @@ internal sealed class SelectedStoreValidator<TOptions>(
 {
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {
-        var selected = LegacySessionStoreResolver.Select(registrations.ToList(), sessionOptions.Value.Store);
+        LegacySessionOptions session;
+        try
+        {
+            session = sessionOptions.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            // The session options' own validator reports that failure, once; which store is selected is unknown.
+            return ValidateOptionsResult.Skip;
+        }
+
+        var selected = LegacySessionStoreResolver.Select(registrations.ToList(), session.Store);
         return selected is not null && string.Equals(selected.Name, storeName, StringComparison.OrdinalIgnoreCase)
             ? inner.Validate(name, options)
             : ValidateOptionsResult.Skip;
