@@ -29,6 +29,18 @@ if ! command -v mono >/dev/null 2>&1 || ! command -v mcs >/dev/null 2>&1 || [ ! 
   fi
 fi
 
+# Debian's chromium, driven headless by the side-by-side browser tests (Playwright never downloads a browser here).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing chromium (needed by the side-by-side browser tests)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+  else
+    echo "test.sh: chromium is missing; install it with 'sudo apt-get install -y chromium'" >&2
+    exit 1
+  fi
+fi
+
 command -v dotnet >/dev/null 2>&1 || { echo "test.sh: the .NET 10 SDK is missing (https://dot.net)" >&2; exit 1; }
 
 results="$(mktemp -d)"

@@ -1,0 +1,131 @@
+using Microsoft.Playwright;
+using SessionBridge.SideBySide.BrowserTests.Infrastructure;
+
+namespace SessionBridge.SideBySide.BrowserTests;
+
+/// <summary>
+/// The side-by-side sample in a real browser: chromium talks only to the front door, which serves the migrated pages
+/// itself and forwards the rest to the System.Web app on Mono; both read and write one session in the state server.
+/// </summary>
+public sealed class SideBySideBrowserTests(SideBySideFixture sample) : IClassFixture<SideBySideFixture>
+{
+    private const string CoreMarker = "Migrated app (ASP.NET Core)";
+    private const string LegacyMarker = "Legacy app (System.Web on Mono)";
+
+    [Fact]
+    public async Task Health_IsOk_WhenTheCoreApp_TheLegacyApp_AndTheStoreAnswer()
+    {
+        var shots = new Screenshots(nameof(Health_IsOk_WhenTheCoreApp_TheLegacyApp_AndTheStoreAnswer));
+        await using var context = await sample.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        var response = await page.GotoAsync(Url("health"));
+        await shots.TakeAsync(page, "health");
+
+        Assert.NotNull(response);
+        Assert.Equal(200, response.Status);
+        var body = await response.TextAsync();
+        Assert.StartsWith("Healthy", body, StringComparison.Ordinal);
+        Assert.Contains("core: Healthy", body, StringComparison.Ordinal);
+        Assert.Contains("legacy-app: Healthy", body, StringComparison.Ordinal);
+        Assert.Contains("store: Healthy", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LoginOnLegacy_CartOnCore_CheckoutOnLegacy_LogoutOnCore_ShareOneSession()
+    {
+        var shots = new Screenshots(nameof(LoginOnLegacy_CartOnCore_CheckoutOnLegacy_LogoutOnCore_ShareOneSession));
+        await using var context = await sample.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        // Log in on the legacy page: System.Web stores Session["User"].
+        await page.GotoAsync(Url("login"));
+        await AssertOnAsync(page, LegacyMarker);
+        await page.FillAsync("#user", "alice");
+        await shots.TakeAsync(page, "legacy-login-form");
+        await page.ClickAsync("#login");
+        await page.WaitForURLAsync(Url("account"));
+        Assert.Equal("Logged in as alice", await page.TextContentAsync("#user"));
+        await shots.TakeAsync(page, "legacy-account-logged-in");
+
+        // A migrated page shows the same user, from the same session.
+        await page.GotoAsync(Url("products/SKU-1"));
+        await AssertOnAsync(page, CoreMarker);
+        Assert.Equal("Logged in as alice", await page.TextContentAsync("#user"));
+        await shots.TakeAsync(page, "core-product-shows-user");
+
+        // Add to the cart on the migrated page: Session["Cart"] (string[]) written by ASP.NET Core.
+        await page.ClickAsync("#add");
+        await page.WaitForURLAsync(Url("cart"));
+        await AssertOnAsync(page, CoreMarker);
+        Assert.Equal(["SKU-1 · Blue mug"], await page.Locator("#items .item").AllTextContentsAsync());
+        await shots.TakeAsync(page, "core-cart");
+
+        // The legacy checkout lists it: System.Web read what Core wrote.
+        await page.ClickAsync("#checkout");
+        await page.WaitForURLAsync(Url("checkout"));
+        await AssertOnAsync(page, LegacyMarker);
+        Assert.Equal(["SKU-1"], await page.Locator("#items .item").AllTextContentsAsync());
+        Assert.Equal("Logged in as alice", await page.TextContentAsync("#user"));
+        await shots.TakeAsync(page, "legacy-checkout-lists-cart");
+
+        // Log out on a migrated page (the session is abandoned); the legacy account page shows nobody.
+        await page.GotoAsync(Url("products/SKU-2"));
+        await AssertOnAsync(page, CoreMarker);
+        await shots.TakeAsync(page, "core-before-logout");
+        await page.ClickAsync("#logout");
+        await page.WaitForURLAsync(Url("account"));
+        await AssertOnAsync(page, LegacyMarker);
+        Assert.Equal("not logged in", await page.TextContentAsync("#user"));
+        await shots.TakeAsync(page, "legacy-account-logged-out");
+
+        await page.GotoAsync(Url("checkout"));
+        Assert.Equal(0, await page.Locator("#items .item").CountAsync());
+        await shots.TakeAsync(page, "legacy-checkout-empty");
+    }
+
+    [Fact]
+    public async Task SlowLegacyPage_AndCoreCartWrite_InTwoTabs_BothUpdatesAreKept()
+    {
+        var shots = new Screenshots(nameof(SlowLegacyPage_AndCoreCartWrite_InTwoTabs_BothUpdatesAreKept));
+        await using var context = await sample.Browser.NewContextAsync();
+        var slowTab = await context.NewPageAsync();
+        var cartTab = await context.NewPageAsync();
+
+        await slowTab.GotoAsync(Url("login"));
+        await slowTab.FillAsync("#user", "bob");
+        await slowTab.ClickAsync("#login");
+        await slowTab.WaitForURLAsync(Url("account"));
+        await cartTab.GotoAsync(Url("products/SKU-2"));
+        Assert.Equal("Logged in as bob", await cartTab.TextContentAsync("#user"));
+        await shots.TakeAsync(cartTab, "core-product-tab2");
+
+        // Tab 1 loads the legacy page that holds the exclusive session lock for 2 s, then increments Session["Slow"];
+        // as soon as its request is on the wire, tab 2 adds to the cart on Core (a write under the same lock).
+        var slowRequestSent = slowTab.WaitForRequestAsync(r => r.Url.EndsWith("/slow", StringComparison.Ordinal));
+        var slow = slowTab.GotoAsync(Url("slow"));
+        await slowRequestSent;
+        var add = cartTab.ClickAsync("#add");
+        await Task.WhenAll(slow, add);
+        await cartTab.WaitForURLAsync(Url("cart"));
+
+        Assert.Equal("Held the session for 2000 ms; slow page finished 1 time(s)", await slowTab.TextContentAsync("#slow"));
+        await shots.TakeAsync(slowTab, "legacy-slow-tab1-done");
+        Assert.Equal(["SKU-2 · Teapot"], await cartTab.Locator("#items .item").AllTextContentsAsync());
+        await shots.TakeAsync(cartTab, "core-cart-tab2-done");
+
+        // Afterwards both updates are in the session: neither request overwrote the other's.
+        await cartTab.GotoAsync(Url("checkout"));
+        Assert.Equal(["SKU-2"], await cartTab.Locator("#items .item").AllTextContentsAsync());
+        Assert.Equal("Slow page finished 1 time(s)", await cartTab.TextContentAsync("#slow"));
+        await shots.TakeAsync(cartTab, "legacy-checkout-both-updates");
+        await slowTab.GotoAsync(Url("cart"));
+        Assert.Equal(["SKU-2 · Teapot"], await slowTab.Locator("#items .item").AllTextContentsAsync());
+        await shots.TakeAsync(slowTab, "core-cart-tab1");
+    }
+
+    private string Url(string path) => new Uri(sample.FrontDoor, path).ToString();
+
+    private static async Task AssertOnAsync(IPage page, string marker) =>
+        Assert.Equal(marker, await page.TextContentAsync("em"));
+}
