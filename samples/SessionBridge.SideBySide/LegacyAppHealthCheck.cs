@@ -9,7 +9,7 @@ internal sealed class LegacyAppHealthCheck(LegacyStack legacy) : IHealthCheck
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (legacy.Exited is { } exited)
+        if (legacy.LegacyAppExited is { } exited)
         {
             return HealthCheckResult.Unhealthy($"{exited} has exited");
         }

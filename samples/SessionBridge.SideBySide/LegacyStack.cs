@@ -17,6 +17,8 @@ internal sealed class LegacyStack : IDisposable
         "The side-by-side sample runs its legacy half on Mono's System.Web behind nginx. Install them with " +
         "`sudo apt-get install -y mono-complete mono-fastcgi-server4 nginx-light` (Debian/Ubuntu).";
 
+    private const string StateServerName = "state server";
+
     private readonly string _directory;
     private readonly List<(string Name, Process Process, StringBuilder Output)> _processes = [];
 
@@ -28,8 +30,8 @@ internal sealed class LegacyStack : IDisposable
     /// <summary>The legacy app's address (nginx), where the front door forwards every route Core does not serve.</summary>
     public Uri LegacyAddress { get; private set; } = null!;
 
-    /// <summary>The name of a child process that has exited, or null while all of them run.</summary>
-    public string? Exited => _processes.FirstOrDefault(p => p.Process.HasExited).Name;
+    /// <summary>The legacy app's process (fastcgi-mono-server4 or nginx) that has exited, or null while both run.</summary>
+    public string? LegacyAppExited => _processes.FirstOrDefault(p => p.Name != StateServerName && p.Process.HasExited).Name;
 
     /// <summary>
     /// Starts the state server, writes <paramref name="webConfigPath"/> from legacy/web.config.template with its port,
@@ -55,7 +57,7 @@ internal sealed class LegacyStack : IDisposable
         {
             // 1. The store: SessionBridge's state server ([MS-ASP] and Mono's Remoting protocol on one port), in memory.
             stack.StatePort = FreePort();
-            stack.Start("state server", DotNet, Path.Combine(AppContext.BaseDirectory, "SessionBridge.StateServer.dll"),
+            stack.Start(StateServerName, DotNet, Path.Combine(AppContext.BaseDirectory, "SessionBridge.StateServer.dll"),
                 "--port", stack.StatePort.ToString(CultureInfo.InvariantCulture), "--store", "memory");
 
             // 2. The legacy web.config, from its template: the legacy app and this app both read it.

@@ -41,6 +41,10 @@ public sealed class SideBySideFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The sample's child processes (the state server, fastcgi-mono-server4, nginx): id and command line.</summary>
+    public IReadOnlyList<(int Pid, string CommandLine)> Children() =>
+        _sample is null ? [] : [.. ChildrenOf(_sample.Id).Select(pid => (pid, CommandLineOf(pid)))];
+
     public async ValueTask InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
@@ -160,6 +164,18 @@ public sealed class SideBySideFixture : IAsyncLifetime
         }
 
         return children;
+    }
+
+    private static string CommandLineOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     private static bool IsRunning(int pid) =>
