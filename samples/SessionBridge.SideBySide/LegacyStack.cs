@@ -142,6 +142,7 @@ internal sealed class LegacyStack : IDisposable
               fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
               fastcgi_param PATH_INFO "";
               fastcgi_read_timeout 120s;
+              fastcgi_buffering off;
               fastcgi_pass 127.0.0.1:{{fastcgiPort}};
             }
           }

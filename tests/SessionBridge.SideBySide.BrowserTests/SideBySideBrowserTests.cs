@@ -100,16 +100,20 @@ public sealed class SideBySideBrowserTests(SideBySideFixture sample) : IClassFix
         Assert.Equal("Logged in as bob", await cartTab.TextContentAsync("#user"));
         await shots.TakeAsync(cartTab, "core-product-tab2");
 
-        // Tab 1 loads the legacy page that holds the exclusive session lock for 2 s, then increments Session["Slow"];
-        // as soon as its request is on the wire, tab 2 adds to the cart on Core (a write under the same lock).
-        var slowRequestSent = slowTab.WaitForRequestAsync(r => r.Url.EndsWith("/slow", StringComparison.Ordinal));
-        var slow = slowTab.GotoAsync(Url("slow"));
-        await slowRequestSent;
-        var add = cartTab.ClickAsync("#add");
-        await Task.WhenAll(slow, add);
+        // Tab 1 loads the legacy page that holds the exclusive session lock for 3 s, then increments Session["Slow"].
+        // Its first line is sent while the lock is held; once it has arrived, tab 2 adds to the cart on Core (a write
+        // under the same lock), which must wait for the legacy page instead of overwriting it.
+        var waitsBefore = CountLockWaits();
+        var slowStarted = slowTab.WaitForResponseAsync(r => r.Url.EndsWith("/slow?ms=3000", StringComparison.Ordinal));
+        var slow = slowTab.GotoAsync(Url("slow?ms=3000"));
+        await slowStarted;
+        await cartTab.ClickAsync("#add");
         await cartTab.WaitForURLAsync(Url("cart"));
+        await slow;
 
-        Assert.Equal("Held the session for 2000 ms; slow page finished 1 time(s)", await slowTab.TextContentAsync("#slow"));
+        // Core waited for the lock the legacy page held (SessionBridge's LockWaiting event, id 101).
+        Assert.True(CountLockWaits() > waitsBefore, "The Core cart write did not wait for the legacy page's lock:\n" + sample.Output);
+        Assert.Equal("Held the session for 3000 ms; slow page finished 1 time(s)", await slowTab.TextContentAsync("#slow"));
         await shots.TakeAsync(slowTab, "legacy-slow-tab1-done");
         Assert.Equal(["SKU-2 · Teapot"], await cartTab.Locator("#items .item").AllTextContentsAsync());
         await shots.TakeAsync(cartTab, "core-cart-tab2-done");
@@ -123,6 +127,9 @@ public sealed class SideBySideBrowserTests(SideBySideFixture sample) : IClassFix
         Assert.Equal(["SKU-2 · Teapot"], await slowTab.Locator("#items .item").AllTextContentsAsync());
         await shots.TakeAsync(slowTab, "core-cart-tab1");
     }
+
+    private int CountLockWaits() =>
+        sample.Output.Split('\n').Count(line => line.Contains("[101]", StringComparison.Ordinal));
 
     private string Url(string path) => new Uri(sample.FrontDoor, path).ToString();
 

@@ -116,12 +116,18 @@ namespace SideBySideLegacy
                 return;
             }
 
+            // The exclusive lock is held from before this handler runs until the session is saved after it: the
+            // first line is sent at once, so a browser sees the page start while the lock is held.
+            context.Response.ContentType = "text/html; charset=utf-8";
+            context.Response.Write("<!DOCTYPE html><html><head><title>Slow</title></head><body><p><em>Legacy app (System.Web on Mono)</em></p>"
+                + "<p id=\"holding\">Holding the session lock for " + ms.ToString(CultureInfo.InvariantCulture) + " ms…</p>");
+            context.Response.Flush();
             Thread.Sleep(ms);
             object current = context.Session["Slow"];
             int count = (current == null ? 0 : (int)current) + 1;
             context.Session["Slow"] = count;
-            Html.Page(context, "Slow", "<p id=\"slow\">Held the session for " + ms.ToString(CultureInfo.InvariantCulture)
-                + " ms; slow page finished " + count.ToString(CultureInfo.InvariantCulture) + " time(s)</p>");
+            context.Response.Write("<p id=\"slow\">Held the session for " + ms.ToString(CultureInfo.InvariantCulture)
+                + " ms; slow page finished " + count.ToString(CultureInfo.InvariantCulture) + " time(s)</p></body></html>");
         }
     }
 

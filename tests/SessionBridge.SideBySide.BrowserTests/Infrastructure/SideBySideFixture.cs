@@ -64,7 +64,9 @@ public sealed class SideBySideFixture : IAsyncLifetime
         };
         foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "SessionBridge.SideBySide.dll"),
             "--urls", FrontDoor.ToString().TrimEnd('/'), "--contentRoot", AppContext.BaseDirectory,
-            "--LegacySession:WebConfig", Path.Combine(_directory, "web.config")])
+            "--LegacySession:WebConfig", Path.Combine(_directory, "web.config"),
+            // SessionBridge's lock events (101: a request waits for a session another request holds), for the tests.
+            "--Logging:LogLevel:SessionBridge", "Debug"])
         {
             start.ArgumentList.Add(argument);
         }
