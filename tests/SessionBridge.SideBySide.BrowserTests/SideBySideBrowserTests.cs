@@ -37,51 +37,53 @@ public sealed class SideBySideBrowserTests(SideBySideFixture sample) : IClassFix
         var shots = new Screenshots(nameof(LoginOnLegacy_CartOnCore_CheckoutOnLegacy_LogoutOnCore_ShareOneSession));
         await using var context = await sample.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
+        await shots.RunAsync(context, sample, async () =>
+        {
+            // Log in on the legacy page: System.Web stores Session["User"].
+            await page.GotoAsync(Url("login"));
+            await AssertOnAsync(page, LegacyMarker);
+            await page.FillAsync("#user", "alice");
+            await shots.TakeAsync(page, "legacy-login-form");
+            await page.ClickAsync("#login");
+            await page.WaitForURLAsync(Url("account"));
+            Assert.Equal("Logged in as alice", await page.TextContentAsync("#user"));
+            await shots.TakeAsync(page, "legacy-account-logged-in");
 
-        // Log in on the legacy page: System.Web stores Session["User"].
-        await page.GotoAsync(Url("login"));
-        await AssertOnAsync(page, LegacyMarker);
-        await page.FillAsync("#user", "alice");
-        await shots.TakeAsync(page, "legacy-login-form");
-        await page.ClickAsync("#login");
-        await page.WaitForURLAsync(Url("account"));
-        Assert.Equal("Logged in as alice", await page.TextContentAsync("#user"));
-        await shots.TakeAsync(page, "legacy-account-logged-in");
+            // A migrated page shows the same user, from the same session.
+            await page.GotoAsync(Url("products/SKU-1"));
+            await AssertOnAsync(page, CoreMarker);
+            Assert.Equal("Logged in as alice", await page.TextContentAsync("#user"));
+            await shots.TakeAsync(page, "core-product-shows-user");
 
-        // A migrated page shows the same user, from the same session.
-        await page.GotoAsync(Url("products/SKU-1"));
-        await AssertOnAsync(page, CoreMarker);
-        Assert.Equal("Logged in as alice", await page.TextContentAsync("#user"));
-        await shots.TakeAsync(page, "core-product-shows-user");
+            // Add to the cart on the migrated page: Session["Cart"] (string[]) written by ASP.NET Core.
+            await page.ClickAsync("#add");
+            await page.WaitForURLAsync(Url("cart"));
+            await AssertOnAsync(page, CoreMarker);
+            Assert.Equal(["SKU-1 · Blue mug"], await page.Locator("#items .item").AllTextContentsAsync());
+            await shots.TakeAsync(page, "core-cart");
 
-        // Add to the cart on the migrated page: Session["Cart"] (string[]) written by ASP.NET Core.
-        await page.ClickAsync("#add");
-        await page.WaitForURLAsync(Url("cart"));
-        await AssertOnAsync(page, CoreMarker);
-        Assert.Equal(["SKU-1 · Blue mug"], await page.Locator("#items .item").AllTextContentsAsync());
-        await shots.TakeAsync(page, "core-cart");
+            // The legacy checkout lists it: System.Web read what Core wrote.
+            await page.ClickAsync("#checkout");
+            await page.WaitForURLAsync(Url("checkout"));
+            await AssertOnAsync(page, LegacyMarker);
+            Assert.Equal(["SKU-1"], await page.Locator("#items .item").AllTextContentsAsync());
+            Assert.Equal("Logged in as alice", await page.TextContentAsync("#user"));
+            await shots.TakeAsync(page, "legacy-checkout-lists-cart");
 
-        // The legacy checkout lists it: System.Web read what Core wrote.
-        await page.ClickAsync("#checkout");
-        await page.WaitForURLAsync(Url("checkout"));
-        await AssertOnAsync(page, LegacyMarker);
-        Assert.Equal(["SKU-1"], await page.Locator("#items .item").AllTextContentsAsync());
-        Assert.Equal("Logged in as alice", await page.TextContentAsync("#user"));
-        await shots.TakeAsync(page, "legacy-checkout-lists-cart");
+            // Log out on a migrated page (the session is abandoned); the legacy account page shows nobody.
+            await page.GotoAsync(Url("products/SKU-2"));
+            await AssertOnAsync(page, CoreMarker);
+            await shots.TakeAsync(page, "core-before-logout");
+            await page.ClickAsync("#logout");
+            await page.WaitForURLAsync(Url("account"));
+            await AssertOnAsync(page, LegacyMarker);
+            Assert.Equal("not logged in", await page.TextContentAsync("#user"));
+            await shots.TakeAsync(page, "legacy-account-logged-out");
 
-        // Log out on a migrated page (the session is abandoned); the legacy account page shows nobody.
-        await page.GotoAsync(Url("products/SKU-2"));
-        await AssertOnAsync(page, CoreMarker);
-        await shots.TakeAsync(page, "core-before-logout");
-        await page.ClickAsync("#logout");
-        await page.WaitForURLAsync(Url("account"));
-        await AssertOnAsync(page, LegacyMarker);
-        Assert.Equal("not logged in", await page.TextContentAsync("#user"));
-        await shots.TakeAsync(page, "legacy-account-logged-out");
-
-        await page.GotoAsync(Url("checkout"));
-        Assert.Equal(0, await page.Locator("#items .item").CountAsync());
-        await shots.TakeAsync(page, "legacy-checkout-empty");
+            await page.GotoAsync(Url("checkout"));
+            Assert.Equal(0, await page.Locator("#items .item").CountAsync());
+            await shots.TakeAsync(page, "legacy-checkout-empty");
+        });
     }
 
     [Fact]
@@ -91,41 +93,43 @@ public sealed class SideBySideBrowserTests(SideBySideFixture sample) : IClassFix
         await using var context = await sample.Browser.NewContextAsync();
         var slowTab = await context.NewPageAsync();
         var cartTab = await context.NewPageAsync();
+        await shots.RunAsync(context, sample, async () =>
+        {
+            await slowTab.GotoAsync(Url("login"));
+            await slowTab.FillAsync("#user", "bob");
+            await slowTab.ClickAsync("#login");
+            await slowTab.WaitForURLAsync(Url("account"));
+            await cartTab.GotoAsync(Url("products/SKU-2"));
+            Assert.Equal("Logged in as bob", await cartTab.TextContentAsync("#user"));
+            await shots.TakeAsync(cartTab, "core-product-tab2");
 
-        await slowTab.GotoAsync(Url("login"));
-        await slowTab.FillAsync("#user", "bob");
-        await slowTab.ClickAsync("#login");
-        await slowTab.WaitForURLAsync(Url("account"));
-        await cartTab.GotoAsync(Url("products/SKU-2"));
-        Assert.Equal("Logged in as bob", await cartTab.TextContentAsync("#user"));
-        await shots.TakeAsync(cartTab, "core-product-tab2");
+            // Tab 1 loads the legacy page that holds the exclusive session lock for 3 s, then increments Session["Slow"].
+            // Its first line is sent while the lock is held; once it has arrived, tab 2 adds to the cart on Core (a write
+            // under the same lock), which must wait for the legacy page instead of overwriting it.
+            var waitsBefore = CountLockWaits();
+            var slowStarted = slowTab.WaitForResponseAsync(r => r.Url.EndsWith("/slow?ms=3000", StringComparison.Ordinal));
+            var slow = slowTab.GotoAsync(Url("slow?ms=3000"));
+            await slowStarted;
+            await cartTab.ClickAsync("#add");
+            await cartTab.WaitForURLAsync(Url("cart"));
+            await slow;
 
-        // Tab 1 loads the legacy page that holds the exclusive session lock for 3 s, then increments Session["Slow"].
-        // Its first line is sent while the lock is held; once it has arrived, tab 2 adds to the cart on Core (a write
-        // under the same lock), which must wait for the legacy page instead of overwriting it.
-        var waitsBefore = CountLockWaits();
-        var slowStarted = slowTab.WaitForResponseAsync(r => r.Url.EndsWith("/slow?ms=3000", StringComparison.Ordinal));
-        var slow = slowTab.GotoAsync(Url("slow?ms=3000"));
-        await slowStarted;
-        await cartTab.ClickAsync("#add");
-        await cartTab.WaitForURLAsync(Url("cart"));
-        await slow;
+            // Core waited for the lock the legacy page held (SessionBridge's LockWaiting event, id 101).
+            Assert.True(CountLockWaits() > waitsBefore, "The Core cart write did not wait for the legacy page's lock:\n" + sample.Output);
+            Assert.Equal("Held the session for 3000 ms; slow page finished 1 time(s)", await slowTab.TextContentAsync("#slow"));
+            await shots.TakeAsync(slowTab, "legacy-slow-tab1-done");
+            Assert.Equal(["SKU-2 · Teapot"], await cartTab.Locator("#items .item").AllTextContentsAsync());
+            await shots.TakeAsync(cartTab, "core-cart-tab2-done");
 
-        // Core waited for the lock the legacy page held (SessionBridge's LockWaiting event, id 101).
-        Assert.True(CountLockWaits() > waitsBefore, "The Core cart write did not wait for the legacy page's lock:\n" + sample.Output);
-        Assert.Equal("Held the session for 3000 ms; slow page finished 1 time(s)", await slowTab.TextContentAsync("#slow"));
-        await shots.TakeAsync(slowTab, "legacy-slow-tab1-done");
-        Assert.Equal(["SKU-2 · Teapot"], await cartTab.Locator("#items .item").AllTextContentsAsync());
-        await shots.TakeAsync(cartTab, "core-cart-tab2-done");
-
-        // Afterwards both updates are in the session: neither request overwrote the other's.
-        await cartTab.GotoAsync(Url("checkout"));
-        Assert.Equal(["SKU-2"], await cartTab.Locator("#items .item").AllTextContentsAsync());
-        Assert.Equal("Slow page finished 1 time(s)", await cartTab.TextContentAsync("#slow"));
-        await shots.TakeAsync(cartTab, "legacy-checkout-both-updates");
-        await slowTab.GotoAsync(Url("cart"));
-        Assert.Equal(["SKU-2 · Teapot"], await slowTab.Locator("#items .item").AllTextContentsAsync());
-        await shots.TakeAsync(slowTab, "core-cart-tab1");
+            // Afterwards both updates are in the session: neither request overwrote the other's.
+            await cartTab.GotoAsync(Url("checkout"));
+            Assert.Equal(["SKU-2"], await cartTab.Locator("#items .item").AllTextContentsAsync());
+            Assert.Equal("Slow page finished 1 time(s)", await cartTab.TextContentAsync("#slow"));
+            await shots.TakeAsync(cartTab, "legacy-checkout-both-updates");
+            await slowTab.GotoAsync(Url("cart"));
+            Assert.Equal(["SKU-2 · Teapot"], await slowTab.Locator("#items .item").AllTextContentsAsync());
+            await shots.TakeAsync(slowTab, "core-cart-tab1");
+        });
     }
 
     private int CountLockWaits() =>
