@@ -61,6 +61,45 @@ public sealed class OutageTests(ITestOutputHelper output)
         Assert.Equal("2", await a.ReadAsync(id));
     }
 
+    [Theory(Timeout = 180_000)]
+    [MemberData(nameof(Setups))]
+    public async Task RedisDownWhenTheAppsStart_TheyStartAndAnswer503_AndServeSessionsOnceRedisIsUp(CacheSetup setup)
+    {
+        using var server = RedisServer.Start();
+        server.Stop(); // the port stays this server's, for starting it again below
+        await using var apps = new CacheApps(server);
+        var a = await apps.StartAsync(setup, "app-a", o => o.StoreTimeout = TimeSpan.FromSeconds(3));
+        var b = await apps.StartAsync(setup, "app-b", o => o.StoreTimeout = TimeSpan.FromSeconds(3));
+        var id = SessionId.Create();
+
+        foreach (var app in new[] { a, b })
+        {
+            var (status, body, response) = await app.SendAsync(HttpMethod.Post, "increment", id);
+            response.Dispose();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+            Assert.Contains("The session store is unavailable", body, StringComparison.Ordinal);
+        }
+
+        server.Start();
+        await Wait.UntilAsync(async () =>
+        {
+            var (status, _, response) = await a.SendAsync(HttpMethod.Post, "increment", id);
+            response.Dispose();
+            Assert.True(status is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"POST /increment answered {(int)status}");
+            return status == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(90), "app A serving the session once redis-server is up");
+        await Wait.UntilAsync(async () =>
+        {
+            var (status, _, response) = await b.SendAsync(HttpMethod.Get, "read", id);
+            response.Dispose();
+            return status == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(90), "app B serving the session once redis-server is up");
+
+        Assert.Equal("1", await b.ReadAsync(id));
+        Assert.Equal(2, await b.IncrementAsync(id));
+        Assert.Equal("2", await a.ReadAsync(id));
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task LockProviderFromAConfigurationString_RedisNotAnswering_TheFirstRequestIs503WithinStoreTimeout_NotHeldByTheConnect()
     {
