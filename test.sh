@@ -51,7 +51,7 @@ status=$?
 
 # The Redis suites once more on the newest StackExchange.Redis 3.x (the run above uses the 2.7.27 floor).
 newest_redis_client=3.4.35
-for project in tests/SessionBridge.Redis.Tests tests/SessionBridge.Redis.EndToEnd.Tests; do
+for project in tests/SessionBridge.Redis.Tests tests/SessionBridge.Redis.EndToEnd.Tests tests/SessionBridge.DistributedCache.RedisTests; do
   echo "test.sh: $project on StackExchange.Redis $newest_redis_client"
   dotnet test "$project" -c Release --nologo -p:StackExchangeRedisVersion=$newest_redis_client \
     --logger "trx;LogFilePrefix=redis3" --results-directory "$results" "$@" || status=1

@@ -1,13 +1,12 @@
 using System.Globalization;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Caching.Distributed;
 using StackExchange.Redis;
 
 namespace SessionBridge.Redis.Middleware.Bench;
 
 /// <summary>
-/// The baseline: ASP.NET Core's <c>AddSession</c> over <see cref="RedisCommandsCache"/>, with the sample's counter
-/// endpoints. Run as its own process (<c>--core-host</c>); processes share a data-protection key directory so each
+/// The baseline: ASP.NET Core's <c>AddSession</c> over Microsoft's RedisCache (<c>AddStackExchangeRedisCache</c>, its
+/// own connection from the configuration, as an application sets it up), with the sample's counter endpoints. Run as its own process (<c>--core-host</c>); processes share a data-protection key directory so each
 /// reads the other's session cookie.
 /// </summary>
 internal static class CoreSessionHost
@@ -19,8 +18,7 @@ internal static class CoreSessionHost
         builder.WebHost.UseUrls($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         var options = ConfigurationOptions.Parse(redis);
         options.AbortOnConnectFail = false;
-        var connection = await ConnectionMultiplexer.ConnectAsync(options);
-        builder.Services.AddSingleton<IDistributedCache>(new RedisCommandsCache(connection));
+        builder.Services.AddStackExchangeRedisCache(o => o.ConfigurationOptions = options);
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keysDirectory)).SetApplicationName("SessionBridgeBench");
         builder.Services.AddSession(o => o.IdleTimeout = TimeSpan.FromMinutes(20));
         var app = builder.Build();

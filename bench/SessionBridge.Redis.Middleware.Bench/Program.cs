@@ -7,7 +7,7 @@ using SessionBridge.Redis.Middleware.Bench;
 using StackExchange.Redis;
 
 // HTTP load harness: two SessionBridge sample processes on the Redis store and two ASP.NET Core AddSession processes
-// over an IDistributedCache issuing RedisCache's commands, all on one local redis-server.
+// over Microsoft's RedisCache (AddStackExchangeRedisCache), all on one local redis-server.
 // Usage: SessionBridge.Redis.Middleware.Bench [--seconds N] [--connections N] [--handoffs N] [--redis-latency-ms MS]
 // (internally also: --core-host --port P --redis CONF --keys DIR, the baseline app; --proxy-only REDIS_PORT MS, the
 // latency proxy alone, to check it with redis-cli).
@@ -53,7 +53,7 @@ try
     HostProcess[] bridge = [hosts[0], hosts[1]];
     HostProcess[] core = [hosts[2], hosts[3]];
 
-    Console.WriteLine($"# SessionBridge on Redis vs ASP.NET Core session over RedisCache's commands, over HTTP");
+    Console.WriteLine($"# SessionBridge on Redis vs ASP.NET Core session over Microsoft's RedisCache, over HTTP");
     Console.WriteLine();
     var network = latencyMs > 0 ? $"reached through a proxy adding {latencyMs} ms each way" : "on loopback, no added latency";
     Console.WriteLine($"Two processes per side on one redis-server ({network}); {connections} workers with distinct sessions, each with one request in flight, pinned to one process or alternating between both (see the Connections column); {seconds} s per row after 1 s of warm-up, after one unmeasured warm-up pass over every row.");

@@ -9,7 +9,8 @@ namespace SessionBridge.Consumer.Tests;
 /// SessionBridge consumed the way a user does: its projects packed into a folder feed, and fresh applications outside
 /// the solution (nothing of its build shared) that reference the packages next to other packages.
 /// </summary>
-public sealed class PackageConsumerTests : IClassFixture<PackedFeed>
+[Collection(PackedFeedCollection.Name)]
+public sealed class PackageConsumerTests
 {
     private readonly PackedFeed _feed;
 

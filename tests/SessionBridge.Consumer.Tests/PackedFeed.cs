@@ -23,7 +23,8 @@ public sealed class PackedFeed : IDisposable
     {
         Version = "0.1.0-consumer." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
         Feed = Path.Combine(_root, "feed");
-        var repository = FindRepository();
+        Repository = FindRepository();
+        var repository = Repository;
         var copy = Path.Combine(_root, "repo");
         Directory.CreateDirectory(copy);
         foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", "LICENSE", ".editorconfig" })
@@ -48,13 +49,27 @@ public sealed class PackedFeed : IDisposable
     /// <summary>The folder feed.</summary>
     public string Feed { get; }
 
-    /// <summary>Lays out one of the test's apps in a folder of its own, with a NuGet.config that adds the feed.</summary>
-    public string CreateApp(string name)
+    /// <summary>The repository the packages were packed from (the folder holding SessionBridge.sln).</summary>
+    public string Repository { get; }
+
+    /// <summary>
+    /// Lays out one of the test's apps in a folder of its own, with a NuGet.config that adds the feed; its Program.cs is
+    /// <paramref name="program"/> when given, else the one under Apps/<paramref name="name"/>.
+    /// </summary>
+    public string CreateApp(string name, string? program = null)
     {
         var directory = Path.Combine(_root, "apps", name);
         Directory.CreateDirectory(directory);
         var source = Path.Combine(AppContext.BaseDirectory, "Apps", name);
-        File.Copy(Path.Combine(source, "Program.cs"), Path.Combine(directory, "Program.cs"));
+        if (program is null)
+        {
+            File.Copy(Path.Combine(source, "Program.cs"), Path.Combine(directory, "Program.cs"));
+        }
+        else
+        {
+            File.WriteAllText(Path.Combine(directory, "Program.cs"), program);
+        }
+
         File.WriteAllText(
             Path.Combine(directory, name + ".csproj"),
             File.ReadAllText(Path.Combine(source, name + ".csproj.template")).Replace("$SESSIONBRIDGE_VERSION$", Version, StringComparison.Ordinal));

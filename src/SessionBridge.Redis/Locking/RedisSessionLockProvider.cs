@@ -47,8 +47,11 @@ internal sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionL
         return 0
         """;
 
-    private readonly IConnectionMultiplexer _connection;
-    private readonly bool _ownsConnection;
+    private readonly ConfigurationOptions? _configuration;
+    private readonly object _connectLock = new();
+    private IConnectionMultiplexer? _connection;
+    private Task<IConnectionMultiplexer>? _connecting;
+    private bool _disposed;
     private readonly string _keyPrefix;
     private readonly TimeProvider _timeProvider;
     private readonly RedisChannel _channel;
@@ -60,15 +63,20 @@ internal sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionL
     /// <param name="keyPrefix">The prefix of the lock keys; <see cref="DefaultKeyPrefix"/> when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for lock ages; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     public RedisSessionLockProvider(IConnectionMultiplexer connection, string? keyPrefix = null, TimeProvider? timeProvider = null)
-        : this(connection, ownsConnection: false, keyPrefix, timeProvider)
-    {
-    }
-
-    private RedisSessionLockProvider(IConnectionMultiplexer connection, bool ownsConnection, string? keyPrefix, TimeProvider? timeProvider)
+        : this(keyPrefix, timeProvider)
     {
         ArgumentNullException.ThrowIfNull(connection);
         _connection = connection;
-        _ownsConnection = ownsConnection;
+    }
+
+    private RedisSessionLockProvider(ConfigurationOptions configuration, string? keyPrefix, TimeProvider? timeProvider)
+        : this(keyPrefix, timeProvider)
+    {
+        _configuration = configuration;
+    }
+
+    private RedisSessionLockProvider(string? keyPrefix, TimeProvider? timeProvider)
+    {
         _keyPrefix = keyPrefix ?? DefaultKeyPrefix;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _waiters = new LockReleaseWaiters(_timeProvider);
@@ -80,6 +88,12 @@ internal sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionL
     /// (<c>abortConnect</c> forced to <see langword="false"/>, so it starts and reconnects while Redis is down); disposing
     /// the provider closes it.
     /// </summary>
+    /// <remarks>
+    /// Nothing connects here: the first operation starts connecting, asynchronously, and every operation waits for it
+    /// only as long as its own cancellation token allows (the middleware's <c>StoreTimeout</c>). Connecting here, or
+    /// synchronously, would hold the thread that first resolves the store (a request's) for up to <c>connectTimeout</c>,
+    /// outside every deadline, while Redis is unreachable.
+    /// </remarks>
     /// <param name="configuration">The configuration string, e.g. <c>localhost:6379</c>.</param>
     /// <param name="keyPrefix">The prefix of the lock keys; <see cref="DefaultKeyPrefix"/> when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for lock ages; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
@@ -92,7 +106,7 @@ internal sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionL
         // Since 2.5 a command issued while disconnected waits in the client's backlog; fail at once instead, so the
         // operation timeout and the circuit breaker see the outage (a connection the application supplies keeps its policy).
         options.BacklogPolicy = BacklogPolicy.FailFast;
-        return new RedisSessionLockProvider(ConnectionMultiplexer.Connect(options), ownsConnection: true, keyPrefix, timeProvider);
+        return new RedisSessionLockProvider(options, keyPrefix, timeProvider);
     }
 
     /// <inheritdoc/>
@@ -104,7 +118,8 @@ internal sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionL
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var candidate = string.Create(CultureInfo.InvariantCulture, $"{now}:{Guid.NewGuid():N}");
         var ttl = (long)Math.Ceiling(timeToLive.TotalMilliseconds);
-        var holder = await _connection.GetDatabase()
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var holder = await database
             .ScriptEvaluateAsync(AcquireScript, [Key(sessionId), WaitingKey(sessionId)], [candidate, ttl])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         return holder.IsNull ? SessionLockResult.Granted(candidate) : HeldBy((string)holder!);
@@ -114,7 +129,8 @@ internal sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionL
     public async ValueTask<SessionLockResult> GetHolderAsync(string sessionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
-        var holder = await _connection.GetDatabase().StringGetAsync(Key(sessionId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var holder = await database.StringGetAsync(Key(sessionId)).WaitAsync(cancellationToken).ConfigureAwait(false);
         return holder.IsNull ? SessionLockResult.Free : HeldBy((string)holder!);
     }
 
@@ -123,7 +139,8 @@ internal sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionL
     {
         ArgumentNullException.ThrowIfNull(sessionId);
         ArgumentNullException.ThrowIfNull(lockId);
-        var holder = await _connection.GetDatabase().StringGetAsync(Key(sessionId)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var holder = await database.StringGetAsync(Key(sessionId)).WaitAsync(cancellationToken).ConfigureAwait(false);
         return string.Equals((string?)holder, lockId, StringComparison.Ordinal);
     }
 
@@ -132,7 +149,8 @@ internal sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionL
     {
         ArgumentNullException.ThrowIfNull(sessionId);
         ArgumentNullException.ThrowIfNull(lockId);
-        var deleted = await _connection.GetDatabase()
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var deleted = await database
             .ScriptEvaluateAsync(ReleaseScript, [Key(sessionId), WaitingKey(sessionId)], [lockId, (RedisValue)_channel.ToString(), sessionId])
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         return (long)deleted == 1;
@@ -147,21 +165,94 @@ internal sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionL
             return;
         }
 
-        await EnsureSubscribedAsync().ConfigureAwait(false);
+        await EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
         await _waiters.WaitAsync(sessionId, maxWait, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Wakes every waiter and closes the connection when the provider created it.</summary>
     public void Dispose()
     {
-        _waiters.WakeAll();
-        if (_ownsConnection)
+        Task<IConnectionMultiplexer>? owned;
+        lock (_connectLock)
         {
-            _connection.Dispose();
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            owned = _connecting;
+        }
+
+        _waiters.WakeAll();
+        if (owned is not null)
+        {
+            _ = CloseWhenMadeAsync(owned);
         }
     }
 
-    private async ValueTask EnsureSubscribedAsync()
+    // A connection still being made is closed once it is made (ConnectAsync closes one made after Dispose itself).
+    private static async Task CloseWhenMadeAsync(Task<IConnectionMultiplexer> connecting)
+    {
+        try
+        {
+            (await connecting.ConfigureAwait(false)).Dispose();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>The database, connecting first (once, asynchronously, within <paramref name="cancellationToken"/>) when the provider owns the connection.</summary>
+    private ValueTask<IDatabase> DatabaseAsync(CancellationToken cancellationToken)
+    {
+        var connection = Volatile.Read(ref _connection);
+        return connection is not null ? new ValueTask<IDatabase>(connection.GetDatabase()) : ConnectAndGetDatabaseAsync(cancellationToken);
+    }
+
+    private async ValueTask<IDatabase> ConnectAndGetDatabaseAsync(CancellationToken cancellationToken) =>
+        (await ConnectionAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
+
+    private Task<IConnectionMultiplexer> ConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _connection) is { } connection)
+        {
+            return Task.FromResult(connection);
+        }
+
+        Task<IConnectionMultiplexer> connecting;
+        lock (_connectLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_connecting is null || _connecting.IsFaulted || _connecting.IsCanceled)
+            {
+                _connecting = ConnectAsync(_configuration!);
+            }
+
+            connecting = _connecting;
+        }
+
+        return connecting.WaitAsync(cancellationToken);
+    }
+
+    private async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration)
+    {
+        IConnectionMultiplexer made = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+        lock (_connectLock)
+        {
+            if (_disposed)
+            {
+                made.Dispose();
+                throw new ObjectDisposedException(nameof(RedisSessionLockProvider));
+            }
+
+            Volatile.Write(ref _connection, made);
+        }
+
+        return made;
+    }
+
+    private async ValueTask EnsureSubscribedAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _subscribed) == 1 || Interlocked.CompareExchange(ref _subscribed, 1, 0) != 0)
         {
@@ -170,9 +261,10 @@ internal sealed class RedisSessionLockProvider : ISessionLockProvider, ISessionL
 
         try
         {
-            await _connection.GetSubscriber().SubscribeAsync(_channel, OnReleased).ConfigureAwait(false);
+            var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await connection.GetSubscriber().SubscribeAsync(_channel, OnReleased).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
         {
             // Without the subscription waiters fall back to polling; try again on the next wait.
             Volatile.Write(ref _subscribed, 0);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,8 @@ namespace SessionBridge.Middleware;
 /// <summary>
 /// How a request uses the session (DESIGN.md, step 1), innermost first: a Razor Pages handler method's
 /// <see cref="LegacySessionAttribute"/>, then the endpoint's metadata (action, controller, page model, minimal API or
-/// group); a static asset (<c>MapStaticAssets()</c>) or a file <c>UseStaticFiles()</c> serves from the web root is
+/// group); a static asset (<c>MapStaticAssets()</c>, including its fallback for web-root files) or a file
+/// <c>UseStaticFiles()</c> serves from the web root is
 /// <see cref="LegacySessionBehavior.Disabled"/> unless its metadata says otherwise; anything else gets
 /// <see cref="LegacySessionOptions.DefaultBehavior"/>.
 /// </summary>
@@ -40,7 +42,17 @@ internal sealed class LegacySessionEndpointPolicy(IOptions<LegacySessionOptions>
             return metadata.Behavior;
         }
 
-        return endpoint.Metadata.GetMetadata<StaticAssetDescriptor>() is not null ? LegacySessionBehavior.Disabled : _default;
+        if (endpoint.Metadata.GetMetadata<StaticAssetDescriptor>() is not null)
+        {
+            return LegacySessionBehavior.Disabled;
+        }
+
+        // MapStaticAssets() with a build manifest answers a web-root file it has no descriptor for from a fallback
+        // endpoint ({**path:file}), as MapFallbackToFile() does: serving a file needs no session. A fallback endpoint is the
+        // one with the lowest possible order (int.MaxValue, set by every MapFallback… method).
+        return endpoint is RouteEndpoint { Order: int.MaxValue } && IsWebRootFile(context.Request)
+            ? LegacySessionBehavior.Disabled
+            : _default;
     }
 
     /// <summary>
