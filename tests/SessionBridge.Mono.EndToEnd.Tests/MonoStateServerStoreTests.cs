@@ -95,11 +95,16 @@ public sealed class MonoStateServerStoreTests
         Assert.Equal("yes", (await store.GetItemAsync(id, exclusive: false, ct)).Data!.Items["Kept"]);
     }
 
-    [Theory]
-    [MemberData(nameof(Servers))]
-    public async Task HundredConcurrentIncrements_FromTwoClients_CountExactlyHundred(string kind)
+    /// <remarks>
+    /// SessionBridge's server only: Mono's asp-state4.exe releases its reader lock before it takes the writer lock in
+    /// <c>GetItem</c> and does not check <c>Locked</c> again, so under this contention two clients can hold its
+    /// "exclusive" lock at once (docs/mono.md, Limitations); the shared-session tests with the real Mono application
+    /// run on both servers.
+    /// </remarks>
+    [Fact]
+    public async Task HundredConcurrentIncrements_FromTwoClients_CountExactlyHundred()
     {
-        using var server = await StartAsync(kind);
+        using var server = await StartAsync("sessionbridge");
         using var a = Store(server.ConnectionString);
         using var b = Store(server.ConnectionString);
         var ct = TestContext.Current.CancellationToken;
