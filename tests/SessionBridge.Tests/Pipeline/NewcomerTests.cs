@@ -31,9 +31,7 @@ public sealed class NewcomerTests : IDisposable
             {"Version":1,"ManifestType":"Build","Endpoints":[{"Route":"app.js","AssetFile":"app.js","Selectors":[],"EndpointProperties":[],
              "ResponseHeaders":[{"Name":"Content-Type","Value":"text/javascript"},{"Name":"Content-Length","Value":"7"},{"Name":"ETag","Value":"\"a\""},{"Name":"Last-Modified","Value":"Thu, 01 Jan 2026 00:00:00 GMT"}]}]}
             """);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = _contentRoot, WebRootPath = "wwwroot" });
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
+        var builder = Builder(new WebApplicationOptions { ContentRootPath = _contentRoot, WebRootPath = "wwwroot" });
         builder.Services.AddLegacySession().AddInMemoryStore();
         await using var app = builder.Build();
         // Both after the session middleware, the order where it matters: an endpoint of MapStaticAssets(), and a file
@@ -74,9 +72,7 @@ public sealed class NewcomerTests : IDisposable
     [Fact]
     public async Task UseLegacySession_BeforeUseRouting_FailsAtStart_SayingWhatToChange()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
+        var builder = Builder();
         builder.Services.AddLegacySession().AddInMemoryStore();
         await using var app = builder.Build();
         app.UseLegacySession();
@@ -91,9 +87,7 @@ public sealed class NewcomerTests : IDisposable
     [Fact]
     public async Task WithoutAnExplicitUseRouting_TheImplicitRoutingRunsFirst_AndTheAppStarts()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
+        var builder = Builder();
         builder.Services.AddLegacySession().AddInMemoryStore();
         await using var app = builder.Build();
         app.UseLegacySession();
@@ -109,9 +103,7 @@ public sealed class NewcomerTests : IDisposable
     [Fact]
     public async Task ATypoInSessionKeys_FailsAtStart_NamingTheKeyAndTheAllowedKinds()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
+        var builder = Builder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["LegacySession:SessionKeys:UserName"] = "Strin" });
         builder.Services.AddLegacySession(builder.Configuration.GetSection("LegacySession")).AddInMemoryStore();
         await using var app = builder.Build();
@@ -126,9 +118,8 @@ public sealed class NewcomerTests : IDisposable
     public async Task AtStart_OneLineSaysWhichStoreServesTheSessions()
     {
         var logs = new FakeLoggerProvider();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders().AddProvider(logs);
+        var builder = Builder();
+        builder.Logging.AddProvider(logs);
         builder.Services.AddLegacySession().AddInMemoryStore();
         await using var app = builder.Build();
         app.UseRouting();
@@ -138,5 +129,13 @@ public sealed class NewcomerTests : IDisposable
         var line = Assert.Single(logs.Entries, e => e.EventId.Id == 803);
         Assert.Equal(LogLevel.Information, line.Level);
         Assert.StartsWith("Legacy session store: ", line.Message, StringComparison.Ordinal);
+    }
+
+    private static WebApplicationBuilder Builder(WebApplicationOptions? options = null)
+    {
+        var builder = options is null ? WebApplication.CreateSlimBuilder() : WebApplication.CreateSlimBuilder(options);
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        return builder;
     }
 }
