@@ -5,6 +5,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
+using SessionBridge.Legacy;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
 using StackExchange.Redis;
@@ -383,8 +384,8 @@ internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionL
             {
                 TimeoutRejectedException => $"Redis did not answer within the operation timeout ({_options.OperationTimeout.TotalSeconds:0.###} s).",
                 BrokenCircuitException => "Redis failed repeatedly; calls are suspended for a moment (circuit open).",
-                RedisConnectionException => "Redis cannot be reached: " + Sentence(ex.Message),
-                _ => "Redis failed: " + Sentence(ex.Message),
+                RedisConnectionException => "Redis cannot be reached: " + MessageText.Sentence(ex.Message),
+                _ => "Redis failed: " + MessageText.Sentence(ex.Message),
             };
             Log.OperationFailed(_logger, operation, Shorten(sessionId), reason, ex);
             throw new SessionStoreUnavailableException(
@@ -539,13 +540,6 @@ internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionL
         {
             _waiters.Announce(sessionId);
         }
-    }
-
-    /// <summary>Text that ends a sentence, so the next sentence does not run into it.</summary>
-    private static string Sentence(string text)
-    {
-        var trimmed = text.TrimEnd();
-        return trimmed.EndsWith('.') || trimmed.EndsWith('!') || trimmed.EndsWith('?') ? trimmed : trimmed + ".";
     }
 
     private static bool IsTransientServerError(RedisServerException ex) =>

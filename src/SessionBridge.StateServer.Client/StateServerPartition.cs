@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using SessionBridge.Legacy;
 using SessionBridge.Legacy.Stores;
 
 namespace SessionBridge.StateServer.Client;
@@ -85,7 +86,7 @@ internal sealed partial class StateServerPartition : IDisposable
         {
             Log.ExchangeFailed(_logger, Endpoint.HostHeader, ex.Message, ex);
             throw new SessionStoreUnavailableException(
-                $"The state server at {Endpoint.HostHeader} cannot be reached or answered badly: {ex.Message} Check that it runs and that stateConnectionString points to it.", ex);
+                $"The state server at {Endpoint.HostHeader} cannot be reached or answered badly: {MessageText.Sentence(ex.Message)} Check that it runs and that stateConnectionString points to it.", ex);
         }
 
         if (!_versionChecked)

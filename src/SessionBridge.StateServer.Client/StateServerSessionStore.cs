@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SessionBridge.Legacy;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
 
@@ -212,6 +213,6 @@ internal sealed class StateServerSessionStore : ILegacySessionStore, IDisposable
             : throw new ArgumentException($"'{lockId}' is not a state server lock id (a decimal lock cookie).", nameof(lockId));
 
     private static InvalidOperationException BadRequest(StateServerResponse response, string operation) => new(
-        $"The state server rejected the session {operation} as a bad request (400){(response.Message is { Length: > 0 } m ? ": " + m : ".")} " +
+        $"The state server rejected the session {operation} as a bad request (400){(response.Message is { Length: > 0 } m ? ": " + MessageText.Sentence(m) : ".")} " +
         "Check that it is an ASP.NET state server and that the session timeout is at most 525,600 minutes.");
 }

@@ -112,7 +112,7 @@ internal sealed class WebConfigDocument
         catch (XmlException ex)
         {
             throw new WebConfigImportException(
-                $"The legacy web.config '{file}' is not well-formed XML (line {ex.LineNumber}, position {ex.LinePosition}): {ex.Message} Fix the file; System.Web would refuse it too.", ex);
+                $"The legacy web.config '{file}' is not well-formed XML (line {ex.LineNumber}, position {ex.LinePosition}): {MessageText.Sentence(ex.Message)} Fix the file; System.Web would refuse it too.", ex);
         }
     }
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using SessionBridge.Legacy;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.MonoStateServer;
 using SessionBridge.Legacy.Stores;
@@ -260,7 +261,7 @@ public sealed partial class MonoStateServerSessionStore : ILegacySessionStore, I
         {
             Log.CallFailed(_logger, _endpoint.HostHeader, ex.Message, ex);
             throw new SessionStoreUnavailableException(
-                $"The Mono state server at {_endpoint.HostHeader} cannot be reached or answered badly: {ex.Message} Check that it runs and that the connection string points to it.", ex);
+                $"The Mono state server at {_endpoint.HostHeader} cannot be reached or answered badly: {MessageText.Sentence(ex.Message)} Check that it runs and that the connection string points to it.", ex);
         }
     }
 

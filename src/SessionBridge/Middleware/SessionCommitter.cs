@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionBridge.Diagnostics;
+using SessionBridge.Legacy;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
 using SessionBridge.Locking;
@@ -38,7 +39,7 @@ internal sealed class SessionCommitter(
         {
             if (ex is LegacySessionFormatException format)
             {
-                MiddlewareLog.ValueNotWritable(logger, SessionIdForLog.Shorten(acquired.Id), format.Key ?? "(none)", format.Message);
+                MiddlewareLog.ValueNotWritable(logger, SessionIdForLog.Shorten(acquired.Id), format.Key ?? "(none)", MessageText.Sentence(format.Message));
             }
 
             await ReleaseAfterFailureAsync(acquired).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using SessionBridge.Legacy;
 using SessionBridge.Legacy.Format;
 using SessionBridge.Legacy.Stores;
 
@@ -50,8 +51,7 @@ internal sealed class SessionProblems(IOptions<LegacySessionOptions> options)
         WriteAsync(context, _options.StoreFailureStatusCode, "5", "The session store is unavailable",
             "The session could not be read or saved because the session store failed or did not answer in time. Nothing was saved. Try again shortly.");
 
-    private static string Reason(LegacySessionFormatException exception) =>
-        exception.Message.EndsWith('.') ? exception.Message : exception.Message + ".";
+    private static string Reason(LegacySessionFormatException exception) => MessageText.Sentence(exception.Message);
 
     private static Task WriteAsync(HttpContext context, int statusCode, string? retryAfter, string title, string detail)
     {
