@@ -60,7 +60,7 @@ public sealed class LegacySessionOptions
     public LegacySessionBehavior DefaultBehavior { get; set; } = LegacySessionDefaults.Behavior;
 
     /// <summary>
-    /// How many requests may wait for one session's lock; one more fails at once with 503
+    /// How many requests may wait for one session's lock; one more fails at once with 429
     /// (System.Web: <c>appSettings aspnet:RequestQueueLimitPerSession</c>). Default 50.
     /// </summary>
     public int RequestQueueLimit { get; set; } = LegacySessionDefaults.RequestQueueLimit;

@@ -2,7 +2,7 @@ namespace SessionBridge;
 
 /// <summary>
 /// More requests are waiting for one session's lock than <see cref="LegacySessionOptions.RequestQueueLimit"/> allows
-/// (System.Web's <c>aspnet:RequestQueueLimitPerSession</c>). The middleware answers 503 at once.
+/// (System.Web's <c>aspnet:RequestQueueLimitPerSession</c>). The middleware answers 429 with <c>Retry-After: 1</c> at once.
 /// </summary>
 public sealed class LegacySessionQueueFullException : Exception
 {

@@ -70,7 +70,7 @@ internal static class AppSettingsMapper
         if (!targets463)
         {
             mapping.Warning(element, $"appSettings/{QueueLimit}",
-                "the legacy application targets a framework before 4.6.3 (httpRuntime/@targetFramework), so System.Web queues any number of requests per session; SessionBridge queues at most 50 (LegacySession:RequestQueueLimit) and answers 503 beyond. Raise it if the legacy application relies on long queues.");
+                "the legacy application targets a framework before 4.6.3 (httpRuntime/@targetFramework), so System.Web queues any number of requests per session; SessionBridge queues at most 50 (LegacySession:RequestQueueLimit) and answers 429 beyond. Raise it if the legacy application relies on long queues.");
         }
     }
 }

@@ -12,7 +12,8 @@ namespace SessionBridge.Middleware;
 /// connection failure, a timeout, an open circuit: <see cref="SessionStoreUnavailableException"/>) is
 /// <see cref="LegacySessionOptions.StoreFailureStatusCode"/> (503) with <c>Retry-After</c>; a session that cannot be
 /// read or a value that cannot be written is <see cref="LegacySessionOptions.CorruptSessionStatusCode"/> (500), and
-/// the detail says which key and why; a full lock queue is 503 with <c>Retry-After: 1</c>, as System.Web refuses it.
+/// the detail says which key and why; a full lock queue is 429 with <c>Retry-After: 1</c> (the session, not the store,
+/// is busy); changes a request could not save because its lock was taken over after <c>ExecutionTimeout</c> are 409.
 /// </summary>
 internal sealed class SessionProblems(IOptions<LegacySessionOptions> options)
 {
@@ -25,7 +26,7 @@ internal sealed class SessionProblems(IOptions<LegacySessionOptions> options)
     /// <summary>Answers a failure to acquire the session: the endpoint did not run.</summary>
     public Task WriteAcquireFailureAsync(HttpContext context, Exception exception) => exception switch
     {
-        LegacySessionQueueFullException queueFull => WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "1",
+        LegacySessionQueueFullException queueFull => WriteAsync(context, StatusCodes.Status429TooManyRequests, "1",
             "Too many requests for this session", queueFull.Message),
         LegacySessionFormatException => WriteAsync(context, _options.CorruptSessionStatusCode, null, "The session cannot be read",
             "The stored session is corrupt or in a format this application does not read. It was left unchanged."),
@@ -42,7 +43,7 @@ internal sealed class SessionProblems(IOptions<LegacySessionOptions> options)
             "The session cannot be saved", $"The value under key '{key}' cannot be stored, so nothing was saved. {Reason(format)}"),
         LegacySessionFormatException format => WriteAsync(context, _options.CorruptSessionStatusCode, null,
             "The session cannot be saved", $"A value of the session cannot be written, so nothing was saved. {Reason(format)}"),
-        null => WriteAsync(context, _options.StoreFailureStatusCode, null, "The session was not saved",
+        null => WriteAsync(context, StatusCodes.Status409Conflict, null, "The session was not saved",
             "The request held the session longer than ExecutionTimeout and another request took it over. This request's changes were not saved."),
         _ => WriteStoreUnavailableAsync(context),
     };

@@ -139,13 +139,14 @@ public sealed class LockingTests
         releaseHanging.SetResult();
         var late = await hanging;
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, late.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains("took it over", await late.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.DoesNotContain("late", await late.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Equal(2, (await Sessions.ReadAsync(app.Store, id))!.Items["Count"]);
     }
 
     [Fact]
-    public async Task Waiters_BeyondQueueLimit_Get503AtOnce()
+    public async Task Waiters_BeyondQueueLimit_Get429AtOnce()
     {
         var time = new FakeTimeProvider();
         await using var app = await TestApp.StartAsync(Endpoints.Map, o => o.RequestQueueLimit = 2, time: time);
@@ -156,7 +157,8 @@ public sealed class LockingTests
         await Eventually.TrueAsync(() => app.Coordinator.GetWaitingCount(id) == 2, "two requests wait");
         var refused = await app.PostAsync("/inc", id);
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("1", refused.Headers.RetryAfter?.ToString());
         Assert.Contains("RequestQueueLimit", await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.All(waiting, t => Assert.False(t.IsCompleted));
 
