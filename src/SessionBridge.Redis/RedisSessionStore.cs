@@ -76,7 +76,11 @@ internal sealed partial class RedisSessionStore : ILegacySessionStore, ISessionL
     {
         ArgumentNullException.ThrowIfNull(options);
         _format = format ?? LegacySessionFormat.Default;
-        options.Validate();
+        if (RedisSessionStoreOptionsValidation.Validate(options) is [_, ..] failures)
+        {
+            throw new InvalidOperationException(string.Join(" ", failures));
+        }
+
         _options = options;
         _logger = logger ?? NullLogger.Instance;
         _timeProvider = timeProvider ?? TimeProvider.System;

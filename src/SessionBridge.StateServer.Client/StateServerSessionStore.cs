@@ -49,15 +49,9 @@ internal sealed class StateServerSessionStore : ILegacySessionStore, IDisposable
     {
         _format = format ?? LegacySessionFormat.Default;
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.ApplicationId))
+        if (StateServerStoreOptionsValidation.Validate(options) is [_, ..] failures)
         {
-            throw new ArgumentException(
-                "StateServer ApplicationId is required: the legacy application's HttpRuntime.AppDomainAppId, e.g. /LM/W3SVC/1/ROOT/MyApp.", nameof(options));
-        }
-
-        if (options.NetworkTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("StateServer NetworkTimeout must be positive (the legacy stateNetworkTimeout, 10 s by default).", nameof(options));
+            throw new ArgumentException(string.Join(" ", failures), nameof(options));
         }
 
         _options = options;
@@ -65,10 +59,6 @@ internal sealed class StateServerSessionStore : ILegacySessionStore, IDisposable
         _logger = logger ?? NullLogger.Instance;
         _uriBase = StateServerKeys.CreateUriBase(options.ApplicationId, options.KeyScheme, options.ValidationKey, options.Validation);
         _partitionStrings = options.PartitionConnectionStrings.Count > 0 ? [.. options.PartitionConnectionStrings] : [options.ConnectionString];
-        foreach (var connectionString in _partitionStrings)
-        {
-            _ = StateServerEndpoint.Parse(connectionString);
-        }
     }
 
     /// <inheritdoc />

@@ -92,50 +92,83 @@ internal sealed class StateServerOptions
         MaxHeaderCount = MaxHeaderCount,
     };
 
-    /// <summary>Checks the settings; the message says what to change.</summary>
+    /// <summary>Checks the settings; the message names each setting to change (its key and its command-line option).</summary>
+    /// <exception cref="InvalidOperationException">A setting is invalid.</exception>
     public void Validate()
     {
+        var failures = new List<string>();
         if (Port is < 0 or > 65535)
         {
-            throw new InvalidOperationException($"StateServer:Port (--port) must be 0..65535, not {Port}.");
+            failures.Add($"StateServer:Port (--port) is {Port}; set 0 to 65535 (default 42424).");
         }
 
         if (!string.Equals(Store, "memory", StringComparison.OrdinalIgnoreCase) && !UsesRedis)
         {
-            throw new InvalidOperationException($"StateServer:Store (--store) '{Store}' is not a storage; use 'memory' (the default) or 'redis'.");
+            failures.Add($"StateServer:Store (--store) '{Store}' is not a storage; use 'memory' (the default) or 'redis'.");
         }
 
         if (UsesRedis && string.IsNullOrWhiteSpace(Redis))
         {
-            throw new InvalidOperationException(
-                "StateServer:Store (--store) is 'redis' but no Redis is set; add --redis <configuration> (StateServer:Redis), e.g. --redis 127.0.0.1:6379.");
+            failures.Add("StateServer:Store (--store) is 'redis' but no Redis is set; add --redis <configuration> (StateServer:Redis), e.g. --redis 127.0.0.1:6379.");
         }
 
         if (UsesRedis && (RedisLockTimeout < TimeSpan.FromSeconds(1) || RedisLockTimeout.Ticks % TimeSpan.TicksPerSecond != 0))
         {
-            throw new InvalidOperationException($"StateServer:RedisLockTimeout must be a whole number of seconds, at least 1; it is {RedisLockTimeout}.");
+            failures.Add($"StateServer:RedisLockTimeout is {RedisLockTimeout}; set a whole number of seconds, at least 1 (default 00:01:50).");
         }
 
         if (UsesRedis && RedisOperationTimeout <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException($"StateServer:RedisOperationTimeout must be positive; it is {RedisOperationTimeout}.");
+            failures.Add($"StateServer:RedisOperationTimeout is {RedisOperationTimeout}; set a positive time (default 00:00:05).");
         }
 
-        if (MaxBodyBytes < 1 || MaxHeadBytes < 256 || MaxHeaderCount < 1)
+        if (MaxBodyBytes < 1)
         {
-            throw new InvalidOperationException("MaxBodyBytes must be ≥ 1, MaxHeadBytes ≥ 256 and MaxHeaderCount ≥ 1.");
+            failures.Add($"StateServer:MaxBodyBytes (--max-body-bytes) is {MaxBodyBytes}; set at least 1 (default 16 MiB).");
         }
 
-        if (RequestTimeout <= TimeSpan.Zero || IdleTimeout <= TimeSpan.Zero || MaxConnections < 1)
+        if (MaxHeadBytes < 256)
         {
-            throw new InvalidOperationException("RequestTimeout and IdleTimeout must be positive and MaxConnections ≥ 1.");
+            failures.Add($"StateServer:MaxHeadBytes is {MaxHeadBytes}; set at least 256.");
+        }
+
+        if (MaxHeaderCount < 1)
+        {
+            failures.Add($"StateServer:MaxHeaderCount is {MaxHeaderCount}; set at least 1.");
+        }
+
+        if (RequestTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"StateServer:RequestTimeout (--request-timeout) is {RequestTimeout}; set a positive time (default 10 s).");
+        }
+
+        if (IdleTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"StateServer:IdleTimeout (--idle-timeout) is {IdleTimeout}; set a positive time (default 2 min).");
+        }
+
+        if (MaxConnections < 1)
+        {
+            failures.Add($"StateServer:MaxConnections (--max-connections) is {MaxConnections}; set at least 1 (default 1024).");
         }
 
         if (string.IsNullOrWhiteSpace(AspNetVersion) || AspNetVersion.Any(c => c is < ' ' or > '~'))
         {
-            throw new InvalidOperationException("StateServer:AspNetVersion must be a version such as 4.0.30319.");
+            failures.Add("StateServer:AspNetVersion (--aspnet-version) must be a version such as 4.0.30319.");
         }
 
-        _ = RemoteAccessFilter.Parse(AllowRemote);
+        try
+        {
+            _ = RemoteAccessFilter.Parse(AllowRemote);
+        }
+        catch (InvalidOperationException ex)
+        {
+            failures.Add(ex.Message);
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", failures));
+        }
     }
 }

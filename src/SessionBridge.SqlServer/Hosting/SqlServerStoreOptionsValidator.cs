@@ -4,22 +4,14 @@ using SessionBridge.Hosting;
 namespace SessionBridge.SqlServer.Hosting;
 
 /// <summary>
-/// Checks <see cref="SqlServerStoreOptions"/> at start when the SQL Server store is the one selected
-/// (<c>LegacySession:Store</c>); an application that only adds it, e.g. to switch by configuration, starts without it.
+/// Checks <see cref="SqlServerStoreOptions"/> at start (only when the SQL Server store is the selected one: see
+/// <see cref="SelectedStoreValidator{TOptions}"/>); an application that only adds it, e.g. to switch by configuration,
+/// starts without it.
 /// </summary>
-internal sealed class SqlServerStoreOptionsValidator(
-    IEnumerable<LegacySessionStoreRegistration> registrations,
-    IOptions<LegacySessionOptions> sessionOptions) : IValidateOptions<SqlServerStoreOptions>
+internal sealed class SqlServerStoreOptionsValidator : IValidateOptions<SqlServerStoreOptions>
 {
-    public ValidateOptionsResult Validate(string? name, SqlServerStoreOptions options)
-    {
-        var selected = LegacySessionStoreResolver.Select(registrations.ToList(), sessionOptions.Value.Store);
-        if (selected is null || !string.Equals(selected.Name, SqlServerStoreDefaults.StoreName, StringComparison.OrdinalIgnoreCase))
-        {
-            return ValidateOptionsResult.Skip;
-        }
-
-        var failures = SqlServerStoreOptionsValidation.Validate(options);
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
+    public ValidateOptionsResult Validate(string? name, SqlServerStoreOptions options) =>
+        SqlServerStoreOptionsValidation.Validate(options) is [_, ..] failures
+            ? ValidateOptionsResult.Fail(failures)
+            : ValidateOptionsResult.Success;
 }

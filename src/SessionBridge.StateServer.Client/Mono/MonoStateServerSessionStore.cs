@@ -64,14 +64,9 @@ public sealed partial class MonoStateServerSessionStore : ILegacySessionStore, I
     public MonoStateServerSessionStore(MonoStateServerStoreOptions options, TimeProvider? timeProvider = null, ILogger? logger = null, LegacySessionFormat? format = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.NetworkTimeout <= TimeSpan.Zero)
+        if (StateServerStoreOptionsValidation.Validate(options) is [_, ..] failures)
         {
-            throw new ArgumentException("MonoStateServer NetworkTimeout must be positive (the legacy stateNetworkTimeout, 10 s by default).", nameof(options));
-        }
-
-        if (options.MaxMessageBytes < 1024)
-        {
-            throw new ArgumentException("MonoStateServer MaxMessageBytes must be at least 1024 (default 16 MiB).", nameof(options));
+            throw new ArgumentException(string.Join(" ", failures), nameof(options));
         }
 
         _options = options;

@@ -28,6 +28,9 @@ public sealed class AddStateServerStoreTests
     [InlineData("LegacySession:StateServer:ConnectionString", "10.0.0.5:42424", "use the legacy syntax tcpip=host:port")]
     [InlineData("LegacySession:StateServer:NetworkTimeout", "00:00:00", "LegacySession:StateServer:NetworkTimeout")]
     [InlineData("LegacySession:StateServer:KeyScheme", "MachineKey", "LegacySession:StateServer:ValidationKey is not set")]
+    [InlineData("LegacySession:StateServer:BreakerMinimumThroughput", "1", "LegacySession:StateServer:BreakerMinimumThroughput is 1; set at least 2")]
+    [InlineData("LegacySession:StateServer:BreakDuration", "00:00:00.1", "LegacySession:StateServer:BreakDuration is 00:00:00.1000000")]
+    [InlineData("LegacySession:StateServer:IdleConnectionTimeout", "00:00:00", "LegacySession:StateServer:IdleConnectionTimeout")]
     public async Task Start_WithABadSetting_FailsWithAMessageSayingWhatToSet(string key, string value, string message)
     {
         // A host of its own rather than WebApplicationFactory: when startup fails, the factory's deferred host sometimes

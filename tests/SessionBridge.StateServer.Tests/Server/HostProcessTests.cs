@@ -55,6 +55,19 @@ public sealed class HostProcessTests
     }
 
     [Fact]
+    public void Options_ReportEveryBadSetting_WithItsKeyAndOption()
+    {
+        var options = new StateServerOptions { MaxConnections = 0, IdleTimeout = TimeSpan.Zero, MaxHeadBytes = 10, AllowRemote = ["nowhere"] };
+
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.Contains("StateServer:MaxHeadBytes is 10; set at least 256.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("StateServer:IdleTimeout (--idle-timeout) is 00:00:00; set a positive time", error.Message, StringComparison.Ordinal);
+        Assert.Contains("StateServer:MaxConnections (--max-connections) is 0; set at least 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("entry 'nowhere' is not an IP address", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CommandLine_MapsOptionsToConfigurationKeys_AndRepeatsAllowRemote()
     {
         var settings = CommandLine.Parse(["--port", "42425", "--allow-remote", "10.0.0.1", "--allow-remote", "10.1.0.0/16", "--request-timeout", "3"]);
