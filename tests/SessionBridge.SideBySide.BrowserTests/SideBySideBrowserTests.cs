@@ -45,7 +45,7 @@ public sealed class SideBySideBrowserTests(SideBySideFixture sample) : IClassFix
             await page.FillAsync("#user", "alice");
             await shots.TakeAsync(page, "legacy-login-form");
             await page.ClickAsync("#login");
-            await page.WaitForURLAsync(Url("account"));
+            await ArrivedAtAsync(page, "account");
             Assert.Equal("Logged in as alice", await page.TextContentAsync("#user"));
             await shots.TakeAsync(page, "legacy-account-logged-in");
 
@@ -57,16 +57,16 @@ public sealed class SideBySideBrowserTests(SideBySideFixture sample) : IClassFix
 
             // Add to the cart on the migrated page: Session["Cart"] (string[]) written by ASP.NET Core.
             await page.ClickAsync("#add");
-            await page.WaitForURLAsync(Url("cart"));
+            await ArrivedAtAsync(page, "cart");
             await AssertOnAsync(page, CoreMarker);
-            Assert.Equal(["SKU-1 · Blue mug"], await page.Locator("#items .item").AllTextContentsAsync());
+            await Assertions.Expect(page.Locator("#items .item")).ToHaveTextAsync(["SKU-1 · Blue mug"]);
             await shots.TakeAsync(page, "core-cart");
 
             // The legacy checkout lists it: System.Web read what Core wrote.
             await page.ClickAsync("#checkout");
-            await page.WaitForURLAsync(Url("checkout"));
+            await ArrivedAtAsync(page, "checkout");
             await AssertOnAsync(page, LegacyMarker);
-            Assert.Equal(["SKU-1"], await page.Locator("#items .item").AllTextContentsAsync());
+            await Assertions.Expect(page.Locator("#items .item")).ToHaveTextAsync(["SKU-1"]);
             Assert.Equal("Logged in as alice", await page.TextContentAsync("#user"));
             await shots.TakeAsync(page, "legacy-checkout-lists-cart");
 
@@ -75,13 +75,13 @@ public sealed class SideBySideBrowserTests(SideBySideFixture sample) : IClassFix
             await AssertOnAsync(page, CoreMarker);
             await shots.TakeAsync(page, "core-before-logout");
             await page.ClickAsync("#logout");
-            await page.WaitForURLAsync(Url("account"));
+            await ArrivedAtAsync(page, "account");
             await AssertOnAsync(page, LegacyMarker);
             Assert.Equal("not logged in", await page.TextContentAsync("#user"));
             await shots.TakeAsync(page, "legacy-account-logged-out");
 
             await page.GotoAsync(Url("checkout"));
-            Assert.Equal(0, await page.Locator("#items .item").CountAsync());
+            await Assertions.Expect(page.Locator("#items .item")).ToHaveCountAsync(0);
             await shots.TakeAsync(page, "legacy-checkout-empty");
         });
     }
@@ -98,7 +98,7 @@ public sealed class SideBySideBrowserTests(SideBySideFixture sample) : IClassFix
             await slowTab.GotoAsync(Url("login"));
             await slowTab.FillAsync("#user", "bob");
             await slowTab.ClickAsync("#login");
-            await slowTab.WaitForURLAsync(Url("account"));
+            await ArrivedAtAsync(slowTab, "account");
             await cartTab.GotoAsync(Url("products/SKU-2"));
             Assert.Equal("Logged in as bob", await cartTab.TextContentAsync("#user"));
             await shots.TakeAsync(cartTab, "core-product-tab2");
@@ -111,26 +111,35 @@ public sealed class SideBySideBrowserTests(SideBySideFixture sample) : IClassFix
             var slow = slowTab.GotoAsync(Url("slow?ms=3000"));
             await slowStarted;
             await cartTab.ClickAsync("#add");
-            await cartTab.WaitForURLAsync(Url("cart"));
+            await ArrivedAtAsync(cartTab, "cart");
             await slow;
 
             // Core waited for the lock the legacy page held (SessionBridge's LockWaiting event, id 101).
             Assert.True(CountLockWaits() > waitsBefore, "The Core cart write did not wait for the legacy page's lock:\n" + sample.Output);
             Assert.Equal("Held the session for 3000 ms; slow page finished 1 time(s)", await slowTab.TextContentAsync("#slow"));
             await shots.TakeAsync(slowTab, "legacy-slow-tab1-done");
-            Assert.Equal(["SKU-2 · Teapot"], await cartTab.Locator("#items .item").AllTextContentsAsync());
+            await Assertions.Expect(cartTab.Locator("#items .item")).ToHaveTextAsync(["SKU-2 · Teapot"]);
             await shots.TakeAsync(cartTab, "core-cart-tab2-done");
 
             // Afterwards both updates are in the session: neither request overwrote the other's.
             await cartTab.GotoAsync(Url("checkout"));
-            Assert.Equal(["SKU-2"], await cartTab.Locator("#items .item").AllTextContentsAsync());
+            await Assertions.Expect(cartTab.Locator("#items .item")).ToHaveTextAsync(["SKU-2"]);
             Assert.Equal("Slow page finished 1 time(s)", await cartTab.TextContentAsync("#slow"));
             await shots.TakeAsync(cartTab, "legacy-checkout-both-updates");
             await slowTab.GotoAsync(Url("cart"));
-            Assert.Equal(["SKU-2 · Teapot"], await slowTab.Locator("#items .item").AllTextContentsAsync());
+            await Assertions.Expect(slowTab.Locator("#items .item")).ToHaveTextAsync(["SKU-2 · Teapot"]);
             await shots.TakeAsync(slowTab, "core-cart-tab1");
         });
     }
+
+    /// <summary>
+    /// Waits until the page's address is <paramref name="path"/>, the document a click navigated to (through redirects,
+    /// after a lock wait). Not <c>IPage.WaitForURLAsync</c>: when the address already matches, it checks the load state
+    /// and only then subscribes to it, so a <c>load</c> that fires in between is missed and the call waits out its
+    /// timeout with the page long loaded. The assertion polls the address in the browser instead.
+    /// </summary>
+    private Task ArrivedAtAsync(IPage page, string path) =>
+        Assertions.Expect(page).ToHaveURLAsync(Url(path), new PageAssertionsToHaveURLOptions { Timeout = 30_000 });
 
     private int CountLockWaits() =>
         sample.Output.Split('\n').Count(line => line.Contains("[101]", StringComparison.Ordinal));
