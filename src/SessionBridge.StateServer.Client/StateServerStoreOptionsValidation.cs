@@ -25,24 +25,24 @@ internal static class StateServerStoreOptionsValidation
             failures.Add($"{Section}:ApplicationId is not set; set it to the legacy application's HttpRuntime.AppDomainAppId, e.g. /LM/W3SVC/1/ROOT/MyApp (case-sensitive, the same on every server).");
         }
 
-        if (options.PartitionResolver is not null)
+        // A partition resolver picks the connection strings at run time; each is checked when it is first used.
+        if (options.PartitionResolver is null)
         {
-            // The resolver picks the connection strings at run time; each is checked when first used.
-        }
-        else if (options.PartitionConnectionStrings.Count > 0)
-        {
-            foreach (var connectionString in options.PartitionConnectionStrings)
+            if (options.PartitionConnectionStrings.Count > 0)
             {
-                Endpoint(failures, Section + ":PartitionConnectionStrings", connectionString);
+                foreach (var connectionString in options.PartitionConnectionStrings)
+                {
+                    Endpoint(failures, Section + ":PartitionConnectionStrings", connectionString);
+                }
             }
-        }
-        else if (string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            failures.Add($"{Section}:ConnectionString is not set; set it to the legacy stateConnectionString, e.g. tcpip=127.0.0.1:42424.");
-        }
-        else
-        {
-            Endpoint(failures, Section + ":ConnectionString", options.ConnectionString);
+            else if (string.IsNullOrWhiteSpace(options.ConnectionString))
+            {
+                failures.Add($"{Section}:ConnectionString is not set; set it to the legacy stateConnectionString, e.g. tcpip=127.0.0.1:42424.");
+            }
+            else
+            {
+                Endpoint(failures, Section + ":ConnectionString", options.ConnectionString);
+            }
         }
 
         if (!Enum.IsDefined(options.KeyScheme))
