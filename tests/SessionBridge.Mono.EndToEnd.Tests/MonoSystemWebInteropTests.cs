@@ -100,23 +100,31 @@ public sealed class MonoSystemWebInteropTests
                 }
             },
             ct));
+        // asp-state4 can grant its lock to two clients at once (docs/mono.md, Limitations): the store then reports the
+        // second client's write as not saved, and that increment is made again, as a user resubmits after a 409.
+        // SessionBridge's server takes and checks the lock in one step, so there it must never happen.
+        var refused = 0;
         var core = Enumerable.Range(0, 3).Select(w => Task.Run(
             async () =>
             {
                 for (var i = 0; i < (w == 0 ? 19 : 15); i++)
                 {
-                    await CoreIncrementAsync(store, id, ct);
+                    Interlocked.Add(ref refused, await CoreIncrementAsync(store, id, ct));
                 }
             },
             ct));
         await Task.WhenAll(mono.Concat(core));
+        if (kind == "sessionbridge")
+        {
+            Assert.Equal(0, refused);
+        }
 
         // 1 + 48 from Mono, 49 from Core … plus one more from Mono to read it back through System.Web.
         var last = await (await browser.PostAsync("increment", null, ct)).Content.ReadAsStringAsync(ct);
         Assert.Equal("99 " + id, last);
         var read = await store.GetItemAsync(id, exclusive: false, ct);
         Assert.Equal(99, read.Data!.Items["Count"]);
-        await CoreIncrementAsync(store, id, ct);
+        Assert.Equal(0, await CoreIncrementAsync(store, id, ct));
         Assert.Equal("System.Int32:100", await browser.GetStringAsync("read?key=Count", ct));
     }
 
@@ -164,8 +172,10 @@ public sealed class MonoSystemWebInteropTests
         Assert.Equal("null", await browser.GetStringAsync("read?key=Count", ct));
     }
 
-    private static async Task CoreIncrementAsync(MonoStateServerSessionStore store, string id, CancellationToken ct)
+    /// <summary>Increments Count once; returns how many times the store reported the write as not saved (then retried).</summary>
+    private static async Task<int> CoreIncrementAsync(MonoStateServerSessionStore store, string id, CancellationToken ct)
     {
+        var refused = 0;
         while (true)
         {
             var result = await store.GetItemAsync(id, exclusive: true, ct);
@@ -177,8 +187,12 @@ public sealed class MonoSystemWebInteropTests
 
             Assert.Equal(SessionStoreStatus.Found, result.Status);
             result.Data!.Items["Count"] = (int)result.Data.Items["Count"]! + 1;
-            Assert.True(await store.SetAndReleaseItemExclusiveAsync(id, result.Data, result.LockId, newItem: false, ct));
-            return;
+            if (await store.SetAndReleaseItemExclusiveAsync(id, result.Data, result.LockId, newItem: false, ct))
+            {
+                return refused;
+            }
+
+            Assert.True(++refused < 20, "The store refused the same increment 20 times.");
         }
     }
 
