@@ -6,7 +6,7 @@ namespace SessionBridge.Redis.Middleware.Bench;
 
 /// <summary>
 /// The baseline: ASP.NET Core's <c>AddSession</c> over Microsoft's RedisCache (<c>AddStackExchangeRedisCache</c>, its
-/// own connection from the configuration, as an application sets it up), with the sample's counter endpoints. Run as its own process (<c>--core-host</c>); processes share a data-protection key directory so each
+/// own connection from the configuration, as an application sets it up), with the same counter endpoints as <see cref="BridgeSessionHost"/>. Run as its own process (<c>--core-host</c>); processes share a data-protection key directory so each
 /// reads the other's session cookie.
 /// </summary>
 internal static class CoreSessionHost

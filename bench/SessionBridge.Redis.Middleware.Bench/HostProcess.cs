@@ -56,18 +56,11 @@ internal sealed class HostProcess : IDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/");
 
-    public static async Task<HostProcess> StartSampleAsync(string name, string sampleDll, string redis, string applicationName)
+    public static async Task<HostProcess> StartBridgeAsync(string name, string redis, string applicationName)
     {
         var port = FreePort();
-        var host = new HostProcess(name, sampleDll,
-        [
-            "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
-            "--LegacySession:Store=Redis",
-            $"--LegacySession:Redis:Configuration={redis}",
-            $"--LegacySession:ApplicationName={applicationName}",
-            "--LegacySession:RequestQueueLimit=1000",
-            "--Logging:LogLevel:Default=Warning",
-        ], port);
+        var self = typeof(HostProcess).Assembly.Location;
+        var host = new HostProcess(name, self, ["--bridge-host", "--port", port.ToString(CultureInfo.InvariantCulture), "--redis", redis, "--app", applicationName], port);
         await host.WaitUntilHealthyAsync();
         return host;
     }
