@@ -3,17 +3,15 @@ using System.Globalization;
 namespace SessionBridge.Redis.Middleware.Bench;
 
 /// <summary>
-/// SessionBridge's side: the same host as <see cref="CoreSessionHost"/> (slim builder, this harness's GC settings, the
-/// same endpoints), with <c>UseLegacySession()</c> on the Redis store instead of <c>UseSession()</c>, so the two sides
-/// differ only in the session. Run as its own process (<c>--bridge-host</c>).
+/// SessionBridge's side: the same host as <see cref="CoreSessionHost"/> (<see cref="HarnessHost"/>, the same
+/// endpoints), with <c>UseLegacySession()</c> on the Redis store instead of <c>UseSession()</c>, so the two sides differ
+/// only in the session. Run as its own process (<c>--bridge-host</c>).
 /// </summary>
 internal static class BridgeSessionHost
 {
     public static async Task RunAsync(int port, string redis, string applicationName)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        var builder = HarnessHost.CreateBuilder(port);
         builder.Services.AddLegacySession(o =>
             {
                 o.Store = "Redis";

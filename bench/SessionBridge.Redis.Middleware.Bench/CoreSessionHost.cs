@@ -13,9 +13,7 @@ internal static class CoreSessionHost
 {
     public static async Task RunAsync(int port, string redis, string keysDirectory)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        var builder = HarnessHost.CreateBuilder(port);
         var options = ConfigurationOptions.Parse(redis);
         options.AbortOnConnectFail = false;
         builder.Services.AddStackExchangeRedisCache(o => o.ConfigurationOptions = options);

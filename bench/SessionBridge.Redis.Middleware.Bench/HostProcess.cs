@@ -56,20 +56,18 @@ internal sealed class HostProcess : IDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}/");
 
-    public static async Task<HostProcess> StartBridgeAsync(string name, string redis, string applicationName)
-    {
-        var port = FreePort();
-        var self = typeof(HostProcess).Assembly.Location;
-        var host = new HostProcess(name, self, ["--bridge-host", "--port", port.ToString(CultureInfo.InvariantCulture), "--redis", redis, "--app", applicationName], port);
-        await host.WaitUntilHealthyAsync();
-        return host;
-    }
+    public static Task<HostProcess> StartBridgeAsync(string name, string redis, string applicationName) =>
+        StartHarnessHostAsync(name, "--bridge-host", "--redis", redis, "--app", applicationName);
 
-    public static async Task<HostProcess> StartCoreAsync(string name, string redis, string keysDirectory)
+    public static Task<HostProcess> StartCoreAsync(string name, string redis, string keysDirectory) =>
+        StartHarnessHostAsync(name, "--core-host", "--redis", redis, "--keys", keysDirectory);
+
+    // Starts this harness again as one of its hosts (BridgeSessionHost or CoreSessionHost) on a free port.
+    private static async Task<HostProcess> StartHarnessHostAsync(string name, string mode, params string[] arguments)
     {
         var port = FreePort();
         var self = typeof(HostProcess).Assembly.Location;
-        var host = new HostProcess(name, self, ["--core-host", "--port", port.ToString(CultureInfo.InvariantCulture), "--redis", redis, "--keys", keysDirectory], port);
+        var host = new HostProcess(name, self, [mode, "--port", port.ToString(CultureInfo.InvariantCulture), .. arguments], port);
         await host.WaitUntilHealthyAsync();
         return host;
     }
