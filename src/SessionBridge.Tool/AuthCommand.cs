@@ -13,10 +13,11 @@ namespace SessionBridge.Tool;
 internal static class AuthCommand
 {
     public const string Usage = """
-          sessionbridge auth decrypt --kind forms|owin MACHINEKEY [--authentication-type T] [--cookie-header] COOKIE
+          sessionbridge auth decrypt --kind forms|owin MACHINEKEY [--authentication-type T] [--cookie-header] [--] COOKIE
               Prints the ticket as JSON (forms: name, version, issue and expiration as ticks and ISO, isPersistent,
               userData, cookiePath; owin: authenticationType, claims, properties). Exit code 1 with the reason when the
-              cookie is rejected. --cookie-header: COOKIE is a whole Cookie header (chunked OWIN cookies are joined).
+              cookie is rejected. --cookie-header: COOKIE is a whole Cookie header (chunked OWIN cookies are joined). An OWIN
+              cookie may start with "--": put -- before it.
           sessionbridge auth encrypt --kind forms|owin MACHINEKEY [--authentication-type T] [--file PATH]
               Reads such a JSON ticket (standard input or --file) and prints the cookie value.
             MACHINEKEY is either --web-config PATH (reads <machineKey>, <httpRuntime targetFramework>, <forms> and the
@@ -57,6 +58,7 @@ internal static class AuthCommand
                 case "--file" when hasValue: file = args[++i]; break;
                 case "--use-legacy-encryption": useLegacyEncryption = true; break;
                 case "--cookie-header": cookieHeader = true; break;
+                case "--" when command == "decrypt" && i == args.Length - 2: cookie = args[++i]; break;
                 default:
                     if (command == "decrypt" && i == args.Length - 1 && !args[i].StartsWith("--", StringComparison.Ordinal))
                     {
@@ -64,7 +66,9 @@ internal static class AuthCommand
                         break;
                     }
 
-                    return Usage2(stderr, $"unknown or incomplete option '{args[i]}'.");
+                    return Usage2(stderr, command == "decrypt" && i == args.Length - 1
+                        ? $"unknown or incomplete option '{args[i]}' (a cookie that starts with '--' goes after a '--' argument)."
+                        : $"unknown or incomplete option '{args[i]}'.");
             }
         }
 

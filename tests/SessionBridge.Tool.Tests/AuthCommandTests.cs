@@ -38,7 +38,7 @@ public sealed class AuthCommandTests
 
         var (encCode, cookie, encErr) = Run(["auth", "encrypt", "--kind", "forms", .. key], stdout);
         Assert.True(encCode == 0, encErr);
-        var (again, stdout2, _) = Run(["auth", "decrypt", "--kind", "forms", .. key, cookie.Trim()]);
+        var (again, stdout2, _) = Run(["auth", "decrypt", "--kind", "forms", .. key, "--", cookie.Trim()]);
         Assert.Equal(0, again);
         Assert.Equal((string)json["name"]!, (string)JsonNode.Parse(stdout2)!["name"]!);
     }
@@ -57,6 +57,25 @@ public sealed class AuthCommandTests
         Assert.DoesNotContain((string)vector["config"]!["machineKey"]!["decryptionKey"]!, stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Decrypt_TakesACookieThatStartsWithTwoDashesAfterTheSeparator()
+    {
+        // Base64url OWIN cookies may start with "--" (about 1 in 4,096 of those encrypt writes).
+        var vector = s_vectors.Values.First(v => (string)v["category"]! == "owin");
+        string[] args = ["auth", "decrypt", "--kind", "owin", .. KeyArgs(vector), "--authentication-type", (string)vector["authenticationType"]!];
+
+        var (bare, _, bareErr) = Run([.. args, "--" + (string)vector["cookie"]!]);
+        var (separated, _, separatedErr) = Run([.. args, "--", "--" + (string)vector["cookie"]!]);
+        var (valid, stdout, _) = Run([.. args, "--", (string)vector["cookie"]!]);
+
+        Assert.Equal(2, bare);
+        Assert.Contains("goes after a '--' argument", bareErr, StringComparison.Ordinal);
+        Assert.Equal(1, separated); // taken as the cookie, and rejected as one
+        Assert.DoesNotContain("option", separatedErr, StringComparison.Ordinal);
+        Assert.Equal(0, valid);
+        Assert.NotEmpty(stdout);
+    }
+
     [Theory]
     [MemberData(nameof(Owin))]
     public void DecryptOwin_PrintsClaimsAndProperties_AndEncryptRoundTrips(string name)
@@ -73,7 +92,7 @@ public sealed class AuthCommandTests
         Assert.True(JsonNode.DeepEquals(expected["properties"], json["properties"]));
         var (encCode, cookie, encErr) = Run(["auth", "encrypt", "--kind", "owin", .. args], stdout);
         Assert.True(encCode == 0, encErr);
-        var (again, stdout2, _) = Run(["auth", "decrypt", "--kind", "owin", .. args, cookie.Trim()]);
+        var (again, stdout2, _) = Run(["auth", "decrypt", "--kind", "owin", .. args, "--", cookie.Trim()]);
         Assert.Equal(0, again);
         Assert.True(JsonNode.DeepEquals(json["claims"], JsonNode.Parse(stdout2)!["claims"]));
     }
